@@ -1,0 +1,163 @@
+import { connectEngine, type Engine } from '../engine/client';
+import {
+  createContainer,
+  findContainer,
+  inspectContainer,
+  removeContainer,
+  startAndCheck,
+} from '../engine/containers';
+import { loadConfig, identityLabels } from '../config/load';
+import { configMetadata, type MergedMetadata, mergeMetadata, readMetadataLabel } from '../config/metadata';
+import type { LoadedConfig } from '../config/types';
+import { throwIfAborted } from '../errors';
+import type { Logger } from '../log';
+import { hasMarker, type LifecycleContext, runLifecycleCommand, writeMarker } from '../lifecycle/run';
+import { resolveRemoteEnv } from './remoteEnv';
+import { containerCreateOptions } from './container';
+import { prepareImage } from './image';
+
+export interface UpOptions {
+  workspaceFolder: string;
+  /** Path of devcontainer.json; found by discovery when omitted. */
+  configFile?: string;
+  removeExistingContainer?: boolean;
+  buildNoCache?: boolean;
+  /** Skip postAttachCommand, for callers that attach later themselves. */
+  skipPostAttach?: boolean;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** An engine connection to reuse; one is opened when omitted. */
+  engine?: Engine;
+}
+
+export interface UpResult {
+  containerId: string;
+  remoteUser: string;
+  remoteWorkspaceFolder: string;
+  configFile: string;
+  /** Environment for processes the editor or `exec` start in the container. */
+  remoteEnv: Record<string, string>;
+  /** True when this call created the container. */
+  created: boolean;
+  engine: Engine;
+  loaded: LoadedConfig;
+}
+
+/**
+ * Brings a workspace's dev container up: reuses the container the labels
+ * find (starting it when stopped) or builds the image and creates one, then
+ * runs the lifecycle commands that are due. A container that fails to
+ * start or whose creation commands fail is removed, so nothing half-made is
+ * left behind.
+ */
+export async function up(options: UpOptions): Promise<UpResult> {
+  const logger = options.logger.child('up');
+  const started = Date.now();
+
+  const loaded = await loadConfig({ workspaceFolder: options.workspaceFolder, configFile: options.configFile });
+  logger.info(`Using ${loaded.configFile}`);
+  const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
+  throwIfAborted(options.signal);
+
+  let existing = await findContainer(engine, identityLabels(loaded.workspaceFolder, loaded.configFile));
+  if (existing && options.removeExistingContainer) {
+    logger.info(`Removing container ${existing.id.slice(0, 12)}`);
+    await removeContainer(engine, existing.id);
+    existing = undefined;
+  }
+
+  let containerId: string;
+  let created = false;
+  if (existing) {
+    containerId = existing.id;
+    if (existing.state !== 'running') {
+      logger.info(`Starting container ${containerId.slice(0, 12)}`);
+      await startAndCheck(engine, containerId);
+    } else {
+      logger.info(`Reusing running container ${containerId.slice(0, 12)}`);
+    }
+  } else {
+    const image = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
+    const metadata = [...image.metadata, configMetadata(loaded.config)];
+    containerId = await createContainer(engine, containerCreateOptions(loaded, image, metadata));
+    created = true;
+    logger.info(`Created container ${containerId.slice(0, 12)}`);
+    try {
+      await startAndCheck(engine, containerId);
+    } catch (error) {
+      await removeContainer(engine, containerId);
+      throw error;
+    }
+  }
+
+  const info = await inspectContainer(engine, containerId);
+  const merged = mergeMetadata(readMetadataLabel(info.Config.Labels));
+  const remoteUser = remoteUserOf(merged, info.Config.User);
+  const remoteEnv = resolveRemoteEnv(merged.remoteEnv, info.Config.Env ?? []);
+  const lifecycle: LifecycleContext = {
+    engine,
+    containerId,
+    remoteUser,
+    workspaceFolder: loaded.containerWorkspaceFolder,
+    remoteEnv,
+    signal: options.signal,
+  };
+
+  try {
+    await runDueLifecycleCommands(lifecycle, merged, { skipPostAttach: options.skipPostAttach ?? false });
+  } catch (error) {
+    if (created) {
+      logger.info(`Removing container ${containerId.slice(0, 12)} because a creation command failed`);
+      await removeContainer(engine, containerId);
+    }
+    throw error;
+  }
+
+  logger.info(`Container ${containerId.slice(0, 12)} ready in ${Date.now() - started} ms`);
+  return {
+    containerId,
+    remoteUser,
+    remoteWorkspaceFolder: loaded.containerWorkspaceFolder,
+    configFile: loaded.configFile,
+    remoteEnv,
+    created,
+    engine,
+    loaded,
+  };
+}
+
+/** The spec's order: remoteUser, else containerUser, else the image's user. */
+export function remoteUserOf(merged: MergedMetadata, imageUser: string | undefined): string {
+  return merged.remoteUser ?? merged.containerUser ?? (imageUser || 'root');
+}
+
+/**
+ * onCreate, updateContent and postCreate run once per container (a marker
+ * file in the container records it); postStart runs on every start, which
+ * the container's start time identifies; postAttach runs on every call.
+ */
+async function runDueLifecycleCommands(
+  context: LifecycleContext,
+  merged: MergedMetadata,
+  options: { skipPostAttach: boolean },
+): Promise<void> {
+  for (const name of ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const) {
+    const commands = merged.lifecycle[name];
+    if (commands.length === 0 || (await hasMarker(context, name))) {
+      continue;
+    }
+    await runLifecycleCommand(context, name, commands);
+    await writeMarker(context, name);
+  }
+
+  const info = await inspectContainer(context.engine, context.containerId);
+  const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
+  if (merged.lifecycle.postStartCommand.length > 0 && !(await hasMarker(context, startMarker))) {
+    await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
+    await writeMarker(context, startMarker);
+  }
+
+  if (!options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0) {
+    await runLifecycleCommand(context, 'postAttachCommand', merged.lifecycle.postAttachCommand);
+  }
+}
