@@ -46,9 +46,8 @@ export interface UpResult {
 /**
  * Brings a workspace's dev container up: reuses the container the labels
  * find (starting it when stopped) or builds the image and creates one, then
- * runs the lifecycle commands that are due. A container that fails to
- * start or whose creation commands fail is removed, so nothing half-made is
- * left behind.
+ * runs the lifecycle commands that are due. A newly created container that
+ * fails to start is removed, so nothing half-made is left behind.
  */
 export async function up(options: UpOptions): Promise<UpResult> {
   const logger = options.logger.child('up');
@@ -103,15 +102,9 @@ export async function up(options: UpOptions): Promise<UpResult> {
     signal: options.signal,
   };
 
-  try {
-    await runDueLifecycleCommands(lifecycle, merged, { skipPostAttach: options.skipPostAttach ?? false });
-  } catch (error) {
-    if (created) {
-      logger.info(`Removing container ${containerId.slice(0, 12)} because a creation command failed`);
-      await removeContainer(engine, containerId);
-    }
-    throw error;
-  }
+  // A failed lifecycle command leaves the container running, so its state can
+  // be inspected; the next `up` reruns the commands that did not finish.
+  await runDueLifecycleCommands(lifecycle, merged, { skipPostAttach: options.skipPostAttach ?? false });
 
   logger.info(`Container ${containerId.slice(0, 12)} ready in ${Date.now() - started} ms`);
   return {
