@@ -29,7 +29,7 @@ stop_server() {
     kill -0 "$server_pid" 2>/dev/null || return 0
     sleep 0.1
   done
-  echo "code-server smoke: server $server_pid still runs 5 s after SIGTERM; sending SIGKILL" >&2
+  echo "code-server smoke: server $server_pid is still running 5 s after SIGTERM, so sending SIGKILL" >&2
   kill -KILL "$server_pid" 2>/dev/null || true
 }
 
@@ -81,8 +81,8 @@ done
 
 echo "code-server smoke: $url returned HTTP 200 with the workbench after $((SECONDS - started_at)) s"
 
-# The page only names the workbench script, so fetch it too: a 200 shows that
-# the server reads its static files from lib/vscode/out.
+# The page only names the workbench script, so fetch it too. A 200 for it
+# shows that the server serves its static files from lib/vscode/out.
 script_path=$(grep -o 'src="[^"]*/workbench/workbench\.js"' "$work/page.html" | head -n 1 | sed 's/^src="\.\{0,1\}\/\{0,1\}//; s/"$//')
 script_url=$url$script_path
 script_status=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$script_url")

@@ -3,7 +3,7 @@
 # host cache, from where the runtime copies it into containers.
 #
 # The package's postinstall script cannot run here, because the install it
-# starts fetches from GitHub: lib/vscode pins @vscode/proxy-agent to a git
+# starts fetches from GitHub. lib/vscode pins @vscode/proxy-agent to a git
 # commit, and @vscode/ripgrep downloads its binary from GitHub releases. So
 # this script installs with install scripts off, repeats the postinstall steps
 # by hand, and runs `npm rebuild` for each native module.
@@ -88,7 +88,7 @@ check_requirements() {
   local deadline=$((SECONDS + 300))
   until dpkg -s libkrb5-dev ripgrep >/dev/null 2>&1 && [ -x /usr/bin/rg ]; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "Debian packages libkrb5-dev and ripgrep are missing after 5 minutes; install them with scripts/setup/packages.sh" >&2
+      echo "Debian packages libkrb5-dev and ripgrep are still not installed after 5 minutes. Install them with scripts/setup/packages.sh" >&2
       return 1
     fi
     echo "waiting for Debian packages libkrb5-dev and ripgrep"
@@ -102,8 +102,8 @@ fetch_package() {
 }
 
 # Point @vscode/proxy-agent at the registry tarball of the same version in
-# place of the git commit, which would be fetched from GitHub. The integrity
-# field belongs to the git build, so it is removed.
+# place of the git commit, which would be fetched from GitHub. The entry's
+# integrity field is removed as well, so npm does not check the tarball's hash.
 patch_shrinkwrap() {
   local tarball
   tarball=$(npm view "@vscode/proxy-agent@$proxy_agent_version" dist.tarball)
@@ -146,10 +146,10 @@ install_ripgrep() {
   cp /usr/bin/rg "$bin_dir/rg"
 }
 
-# The same links that code-server's postinstall.sh makes on Linux: the server
+# Make the links that code-server's postinstall.sh makes on Linux. The server
 # and extensions read files under node_modules.asar, and the integrated
 # terminal runs the `code-server` command and the browser helper from bin/.
-link_like_postinstall() {
+create_postinstall_links() {
   cd "$package/lib/vscode"
   ln -sfn node_modules node_modules.asar
   ln -sfn code-linux.sh bin/remote-cli/code-server
@@ -175,16 +175,17 @@ flatten_layout() {
   fi
   mv "$package" "$work/code-server"
   package=$work/code-server
-  # npm's cache of the old tree; its paths no longer match.
+  # This file is npm's record of the tree before the move, and its paths no
+  # longer match.
   rm -f "$work/node_modules/.package-lock.json"
   mv "$work/node_modules" "$package/node_modules"
 }
 
 # Remove files that the server never reads at run time on Linux, because this
-# folder is later copied into every container: source maps (read only by
-# debuggers), node-gyp's intermediate build output, node-pty's Windows build
-# inputs and headers, and the Windows binaries of @vscode/windows-process-tree,
-# which Code-OSS loads only on Windows.
+# folder is later copied into every container. These are source maps, which
+# only debuggers read, and node-gyp's intermediate build output. Also removed
+# are node-pty's Windows build inputs and Node.js headers, and the Windows
+# binaries of @vscode/windows-process-tree, which Code-OSS loads only on Windows.
 prune() {
   cd "$package"
   find . -type f \( -name '*.js.map' -o -name '*.mjs.map' -o -name '*.cjs.map' -o -name '*.css.map' -o -name '*.ts.map' \) -delete
@@ -194,8 +195,8 @@ prune() {
     lib/vscode/node_modules/@vscode/windows-process-tree/build
 }
 
-# Load every native module from the finished folder and call into the ones
-# whose binding loads lazily, so a missing or broken build fails here.
+# Load every native module from the finished folder, hash with argon2 and
+# spawn a shell through node-pty, so a missing or broken build fails here.
 verify_native_modules() {
   CODE_SERVER_DIR="$package" node -e '
     const path = require("path");
@@ -253,7 +254,7 @@ run_step "patch lib/vscode/npm-shrinkwrap.json" patch_shrinkwrap
 run_step "npm install in lib/vscode" install_vscode_dependencies
 run_step "npm rebuild in lib/vscode" rebuild_vscode_native_modules
 run_step "copy /usr/bin/rg" install_ripgrep
-run_step "link node_modules.asar and bin scripts" link_like_postinstall
+run_step "link node_modules.asar and bin scripts" create_postinstall_links
 run_step "npm install in lib/vscode/extensions" install_extension_dependencies
 run_step "npm rebuild argon2" rebuild_argon2
 run_step "move dependencies into the package folder" flatten_layout
