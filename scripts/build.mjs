@@ -1,6 +1,7 @@
 // Bundles the runtime CLI (dist/cli.js) and the extension (dist/extension.js)
 // with esbuild. Pass --production to minify, --watch to rebuild on change.
 import * as esbuild from 'esbuild';
+import { lazyModules } from './build/lazyModules.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,7 @@ const common = {
   // jsonc-parser's UMD entry loads its parts with a dynamic require that a
   // bundle cannot follow; its ESM entry bundles cleanly.
   mainFields: ['module', 'main'],
+  plugins: [lazyModules],
   // ssh2 and cpu-features carry optional native addons that dockerode loads
   // lazily; the bundle falls back to pure JavaScript without them.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],

@@ -62,6 +62,8 @@ async function runOne(context: LifecycleContext, label: string, command: string 
     stderr: output,
     signal: context.signal,
   });
+  // Flushes a last line that had no newline.
+  await new Promise<void>((resolve) => output.end(resolve));
   if (exitCode !== 0) {
     throw new EnvironmentError(
       `The ${label} failed with exit code ${exitCode}: ${argv.join(' ')}` +
@@ -72,13 +74,13 @@ async function runOne(context: LifecycleContext, label: string, command: string 
   logger.info(`${label} finished in ${Date.now() - started} ms`);
 }
 
-/** True when the marker for `name` exists, that is, the command ran in this container. */
-export async function hasMarker(context: LifecycleContext, name: string): Promise<boolean> {
+/** Names of the markers present, that is, the once-per-container commands that ran. */
+export async function readMarkers(context: LifecycleContext): Promise<Set<string>> {
   const result = await execCapture(context.engine, context.containerId, {
-    cmd: ['test', '-e', `${markerFolder}/${name}`],
+    cmd: ['/bin/sh', '-c', 'ls -1 "$0" 2>/dev/null || true', markerFolder],
     user: 'root',
   });
-  return result.exitCode === 0;
+  return new Set(result.stdout.split('\n').filter((name) => name.length > 0));
 }
 
 export async function writeMarker(context: LifecycleContext, name: string): Promise<void> {

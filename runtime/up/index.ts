@@ -11,7 +11,7 @@ import { configMetadata, type MergedMetadata, mergeMetadata, readMetadataLabel }
 import type { LoadedConfig } from '../config/types';
 import { throwIfAborted } from '../errors';
 import type { Logger } from '../log';
-import { hasMarker, type LifecycleContext, runLifecycleCommand, writeMarker } from '../lifecycle/run';
+import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
 import { resolveRemoteEnv } from './remoteEnv';
 import { containerCreateOptions } from './container';
 import { prepareImage } from './image';
@@ -134,20 +134,29 @@ async function runDueLifecycleCommands(
   merged: MergedMetadata,
   options: { skipPostAttach: boolean },
 ): Promise<void> {
-  for (const name of ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const) {
-    const commands = merged.lifecycle[name];
-    if (commands.length === 0 || (await hasMarker(context, name))) {
-      continue;
-    }
-    await runLifecycleCommand(context, name, commands);
-    await writeMarker(context, name);
+  const once = (['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const).filter(
+    (name) => merged.lifecycle[name].length > 0,
+  );
+  const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
+  if (once.length === 0 && !hasPostStart && (options.skipPostAttach || merged.lifecycle.postAttachCommand.length === 0)) {
+    return;
   }
 
-  const info = await inspectContainer(context.engine, context.containerId);
-  const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
-  if (merged.lifecycle.postStartCommand.length > 0 && !(await hasMarker(context, startMarker))) {
-    await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
-    await writeMarker(context, startMarker);
+  const markers = await readMarkers(context);
+  for (const name of once) {
+    if (!markers.has(name)) {
+      await runLifecycleCommand(context, name, merged.lifecycle[name]);
+      await writeMarker(context, name);
+    }
+  }
+
+  if (hasPostStart) {
+    const info = await inspectContainer(context.engine, context.containerId);
+    const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
+    if (!markers.has(startMarker)) {
+      await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
+      await writeMarker(context, startMarker);
+    }
   }
 
   if (!options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0) {

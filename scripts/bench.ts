@@ -1,0 +1,168 @@
+/**
+ * Times our CLI against the reference Dev Containers CLI on the same
+ * workspace content, side by side in one run, and writes the medians and
+ * ratios to docs/benchmark.md.
+ *
+ * Each tool gets its own copy of the workspace (outside any git tree), so
+ * neither finds the other's container. Runs alternate between the tools so
+ * machine noise hits both alike.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Dockerode from 'dockerode';
+
+const root = path.resolve(__dirname, '..');
+const docker = new Dockerode();
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+
+interface Tool {
+  name: string;
+  argv(command: 'up' | 'exec', workspace: string): string[];
+  workspace: string;
+}
+
+function makeWorkspace(name: string): string {
+  const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), name);
+  fs.mkdirSync(path.join(folder, '.devcontainer'), { recursive: true });
+  fs.writeFileSync(
+    path.join(folder, '.devcontainer', 'devcontainer.json'),
+    JSON.stringify({ image: 'debian:bookworm', containerEnv: { BENCH: '1' }, postCreateCommand: 'true' }, null, 2),
+  );
+  fs.writeFileSync(path.join(folder, 'file.txt'), 'bench\n');
+  return folder;
+}
+
+const referenceCli = path.join(root, 'node_modules', '@devcontainers', 'cli', 'devcontainer.js');
+const tools: Tool[] = [
+  {
+    name: 'ours',
+    workspace: makeWorkspace('bench'),
+    argv: (command, workspace) =>
+      command === 'up'
+        ? [path.join(root, 'dist', 'cli.js'), 'up', '--workspace-folder', workspace]
+        : [path.join(root, 'dist', 'cli.js'), 'exec', '--workspace-folder', workspace, 'true'],
+  },
+  {
+    name: 'reference',
+    workspace: makeWorkspace('bench'),
+    argv: (command, workspace) =>
+      command === 'up'
+        ? [referenceCli, 'up', '--docker-path', '/usr/bin/docker', '--workspace-folder', workspace]
+        : [referenceCli, 'exec', '--docker-path', '/usr/bin/docker', '--workspace-folder', workspace, 'true'],
+  },
+];
+
+async function containersOf(workspace: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`devcontainer.local_folder=${workspace}`] } });
+}
+
+async function removeContainers(workspace: string): Promise<void> {
+  for (const info of await containersOf(workspace)) {
+    await docker.getContainer(info.Id).remove({ force: true });
+  }
+}
+
+async function stopContainers(workspace: string): Promise<void> {
+  for (const info of await containersOf(workspace)) {
+    await docker.getContainer(info.Id).stop({ t: 0 }).catch(() => undefined);
+  }
+}
+
+/** Runs one command and returns its wall time in seconds; a failure aborts the benchmark. */
+function timeCommand(argv: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, argv, { encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${argv.join(' ')} exited with ${result.status}\n${result.stdout}\n${result.stderr.slice(-2000)}`);
+  }
+  return seconds;
+}
+
+interface Scenario {
+  name: string;
+  /** Brings the workspace into the state the row measures. */
+  prepare(tool: Tool): Promise<void>;
+  command: 'up' | 'exec';
+}
+
+const scenarios: Scenario[] = [
+  { name: 'cold `up` (image present, no container)', prepare: (tool) => removeContainers(tool.workspace), command: 'up' },
+  { name: 'warm `up` (container running)', prepare: async () => undefined, command: 'up' },
+  { name: '`up` after stop', prepare: (tool) => stopContainers(tool.workspace), command: 'up' },
+  { name: '`exec true`', prepare: async () => undefined, command: 'exec' },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main(): Promise<void> {
+  const rows: { scenario: string; ours: number[]; reference: number[] }[] = [];
+  try {
+    for (const tool of tools) {
+      timeCommand(tool.argv('up', tool.workspace));
+    }
+    for (const scenario of scenarios) {
+      const samples: Record<string, number[]> = { ours: [], reference: [] };
+      for (let run = 0; run < runs; run++) {
+        for (const tool of run % 2 === 0 ? tools : [...tools].reverse()) {
+          await scenario.prepare(tool);
+          samples[tool.name].push(timeCommand(tool.argv(scenario.command, tool.workspace)));
+        }
+      }
+      rows.push({ scenario: scenario.name, ours: samples.ours, reference: samples.reference });
+      const ours = median(samples.ours);
+      const reference = median(samples.reference);
+      console.log(`${scenario.name}: ours ${ours.toFixed(3)} s, reference ${reference.toFixed(3)} s, ratio ${(ours / reference).toFixed(2)}`);
+    }
+  } finally {
+    for (const tool of tools) {
+      await removeContainers(tool.workspace);
+      fs.rmSync(path.dirname(tool.workspace), { recursive: true, force: true });
+    }
+  }
+  writeReport(rows);
+}
+
+function writeReport(rows: { scenario: string; ours: number[]; reference: number[] }[]): void {
+  const referenceVersion = JSON.parse(
+    fs.readFileSync(path.join(root, 'node_modules', '@devcontainers', 'cli', 'package.json'), 'utf8'),
+  ).version as string;
+  const engineVersion = execFileSync('/usr/bin/docker', ['version', '--format', '{{.Server.Version}}']).toString().trim();
+  const lines = [
+    '# Benchmark',
+    '',
+    'Wall time of whole CLI processes, ours (`node dist/cli.js`) against the reference',
+    `Dev Containers CLI ${referenceVersion} (\`--docker-path /usr/bin/docker\`), on the same`,
+    'workspace content (`debian:bookworm`, one `containerEnv`, a `postCreateCommand`).',
+    `Each row is the median of ${runs} runs per tool, alternating the tools; ratio is ours / reference,`,
+    'so below 1 means ours is faster. Produced by `npm run bench` (scripts/bench.ts).',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB,`,
+    `Node.js ${process.version}, Docker engine ${engineVersion}. These machines are shared, so expect noise between runs.`,
+    '',
+    '| scenario | ours (median s) | reference (median s) | ratio | ours min–max | reference min–max |',
+    '|---|---:|---:|---:|---|---|',
+  ];
+  for (const row of rows) {
+    const ours = median(row.ours);
+    const reference = median(row.reference);
+    const range = (values: number[]) => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
+    lines.push(
+      `| ${row.scenario} | ${ours.toFixed(3)} | ${reference.toFixed(3)} | ${(ours / reference).toFixed(2)} | ${range(row.ours)} | ${range(row.reference)} |`,
+    );
+  }
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'docs', 'benchmark.md'), lines.join('\n') + '\n');
+  console.log('Wrote docs/benchmark.md');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
