@@ -45,7 +45,7 @@ export function parseLogLevel(value: string): LogLevel | undefined {
 
 const secretNamePattern = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|CREDENTIAL)/i;
 
-/** True when an environment variable's name says it holds a secret. */
+/** Returns true when an environment variable's name marks it as a secret. */
 export function isSecretName(name: string): boolean {
   return secretNamePattern.test(name);
 }
@@ -126,7 +126,7 @@ export function createLogger(level: LogLevel, sink: LogSink, component = 'runtim
   return new TaggedLogger(level, component, sink, new Redactor());
 }
 
-/** A logger that drops everything, for callers that want no output. */
+/** Creates a logger that drops everything, for callers that want no output. */
 export function silentLogger(): Logger {
   return createLogger('error', () => undefined);
 }

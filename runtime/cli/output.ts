@@ -7,8 +7,8 @@ export type LogFormat = 'text' | 'json';
 const jsonLevel: Record<LogLevel, number> = { trace: 1, debug: 2, info: 3, warn: 4, error: 5 };
 
 /**
- * A logger writing to stderr, so stdout carries only the command's JSON
- * result (or, for `exec`, the command's own output).
+ * Creates a logger that writes to stderr, so stdout carries only the
+ * command's JSON result, or for `exec` the command's own output.
  */
 export function cliLogger(level: LogLevel, format: LogFormat): Logger {
   const sink = (record: LogRecord) => {
@@ -21,7 +21,7 @@ export function cliLogger(level: LogLevel, format: LogFormat): Logger {
   return createLogger(level, sink, 'cli');
 }
 
-/** The JSON line `up` and friends print on failure, and the exit code. */
+/** Builds the JSON line a command prints on failure, and its exit code. */
 export function errorResult(error: unknown): { json: Record<string, unknown>; exitCode: number } {
   if (isCancellation(error)) {
     return { json: { outcome: 'error', message: 'Cancelled.', description: 'The operation was cancelled.' }, exitCode: 130 };

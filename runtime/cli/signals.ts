@@ -1,4 +1,4 @@
-/** An AbortController that SIGINT and SIGTERM abort, so cleanup code runs. */
+/** Creates an abort signal that SIGINT and SIGTERM trigger, so cleanup code runs. */
 export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = () => controller.abort();

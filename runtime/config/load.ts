@@ -13,7 +13,7 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The labels that identify a workspace's container, as the spec names them. */
+/** Returns the labels that identify a workspace's container, named as in the spec. */
 export function identityLabels(workspaceFolder: string, configFile: string): Record<string, string> {
   return {
     'devcontainer.local_folder': workspaceFolder,

@@ -55,7 +55,7 @@ export function readMetadataLabel(labels: Record<string, string> | undefined): M
   }
 }
 
-/** The metadata entry devcontainer.json itself contributes. */
+/** Extracts the metadata entry that devcontainer.json itself contributes. */
 export function configMetadata(config: DevContainerConfig): MetadataEntry {
   const entry: MetadataEntry = {};
   const keys: (keyof MetadataEntry)[] = [
@@ -92,7 +92,7 @@ export interface MergedMetadata {
 }
 
 /**
- * Merges metadata entries the way the spec's image-metadata rules say:
+ * Merges metadata entries following the spec's image-metadata rules:
  * single values take the last entry that sets them, environment maps merge
  * with later entries winning, and lifecycle commands accumulate in order.
  */

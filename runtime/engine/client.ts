@@ -19,7 +19,7 @@ export interface ConnectOptions {
 
 /**
  * Opens an Engine API client for DOCKER_HOST (or the default socket) and
- * checks that the engine answers, so a missing engine fails once, early,
+ * pings the engine, so a missing engine fails once, early,
  * with the endpoint named.
  */
 export async function connectEngine(options: ConnectOptions): Promise<Engine> {
@@ -86,7 +86,7 @@ export function engineError(
   );
 }
 
-/** The daemon's own message from a dockerode error, without the HTTP prefix. */
+/** Extracts the daemon's own message from a dockerode error, without the HTTP prefix. */
 export function engineMessage(error: unknown): string {
   const json = (error as { json?: { message?: string } }).json;
   if (json && typeof json.message === 'string') {

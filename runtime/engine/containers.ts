@@ -82,7 +82,7 @@ export async function inspectContainer(engine: Engine, id: string): Promise<Dock
   }
 }
 
-/** The last lines of a container's output, for error messages. */
+/** Reads the last lines of a container's output, for error messages. */
 export async function containerLogTail(engine: Engine, id: string, lines = 20): Promise<string> {
   try {
     const buffer = (await engine.docker

@@ -9,7 +9,7 @@ export interface FeatureLayerOptions {
   features: ResolvedFeature[];
 }
 
-/** Folder in the build context (and the image) that holds Feature `index`. */
+/** Returns the folder, in the build context and the image, that contains Feature `index`. */
 export function featureFolderName(index: number): string {
   return `devcontainer-features/${index}`;
 }
@@ -35,7 +35,7 @@ export function featureLayerDockerfile(options: FeatureLayerOptions): string {
   return lines.join('\n') + '\n';
 }
 
-/** The env file for one Feature: its options and the user variables the spec defines. */
+/** Writes the env file for one Feature: its options and the user variables the spec defines. */
 export function featureEnvFile(feature: ResolvedFeature, options: FeatureLayerOptions): string {
   // NOTE: home folders are assumed to be /root or /home/<user>; the image's
   // /etc/passwd is not read yet.

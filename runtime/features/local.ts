@@ -10,7 +10,7 @@ export interface ResolvedFeature {
   reference: string;
   id: string;
   folder: string;
-  /** Environment for install.sh: option names upper-cased, as the spec says. */
+  /** Environment for install.sh, with option names upper-cased as the Features spec defines. */
   optionEnv: Record<string, string>;
   /** Properties of devcontainer-feature.json that go into image metadata. */
   metadata: MetadataEntry;

@@ -90,7 +90,7 @@ export async function writeMarker(context: LifecycleContext, name: string): Prom
   });
 }
 
-/** A writable that calls `onLine` for each complete line of text written to it. */
+/** Creates a writable that calls `onLine` for each complete line written to it. */
 function lineWriter(onLine: (line: string) => void): Writable {
   let pending = '';
   return new Writable({

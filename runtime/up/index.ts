@@ -119,15 +119,16 @@ export async function up(options: UpOptions): Promise<UpResult> {
   };
 }
 
-/** The spec's order: remoteUser, else containerUser, else the image's user. */
+/** Picks the remote user in the spec's order: remoteUser, containerUser, then the image's user. */
 export function remoteUserOf(merged: MergedMetadata, imageUser: string | undefined): string {
   return merged.remoteUser ?? merged.containerUser ?? (imageUser || 'root');
 }
 
 /**
- * onCreate, updateContent and postCreate run once per container (a marker
- * file in the container records it); postStart runs on every start, which
- * the container's start time identifies; postAttach runs on every call.
+ * Runs the lifecycle commands that are due. onCreate, updateContent and
+ * postCreate run once per container, recorded by a marker file in it.
+ * postStart runs once per start, identified by the container's start time.
+ * postAttach runs on every call.
  */
 async function runDueLifecycleCommands(
   context: LifecycleContext,
