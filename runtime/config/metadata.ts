@@ -2,7 +2,7 @@ import type { DevContainerConfig, LifecycleCommand } from './types';
 
 /**
  * One entry of the `devcontainer.metadata` label: the properties an image,
- * a Feature or devcontainer.json contributes. The label holds a JSON array of
+ * a Feature or devcontainer.json contributes. The label contains a JSON array of
  * these, base image first and devcontainer.json last.
  */
 export type MetadataEntry = Partial<
