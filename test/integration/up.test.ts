@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { containersOf, docker, removeWorkspaceContainers } from '../support/engine';
 import { parseResultLine, runCli } from '../support/cli';
@@ -197,6 +199,22 @@ describe('bad input', () => {
     const result = await exec(folder, ['true']);
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /No running dev container .* Run `up` first/);
+  });
+});
+
+describe('engine endpoint', () => {
+  test('DOCKER_HOST selects the socket', async () => {
+    const folder = workspace({ '.devcontainer.json': '{ "image": "busybox", "remoteUser": "root" }' });
+    const link = path.join(path.dirname(folder), 'engine.sock');
+    fs.symlinkSync('/var/run/docker.sock', link);
+    const result = await runCli(['up', '--workspace-folder', folder, '--log-format', 'json', '--log-level', 'debug'], {
+      env: { ...process.env, DOCKER_HOST: `unix://${link}` },
+    });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(parseResultLine(result.stdout).outcome, 'success');
+    const logLines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { type: string; level: number; text: string });
+    assert.ok(logLines.every((line) => line.type === 'text' && typeof line.level === 'number'));
+    assert.ok(logLines.some((line) => line.text.includes('POST /containers/create')), 'debug lines name engine calls');
   });
 });
 
