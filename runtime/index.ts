@@ -6,3 +6,4 @@ export { findConfigFiles, resolveConfigFile } from './config/discover';
 export { connectEngine, type Engine } from './engine/client';
 export { createLogger, type Logger, type LogLevel, type LogRecord } from './log';
 export { ConfigurationError, EnvironmentError, CancelledError, isCancellation } from './errors';
+export { startBrowserSession, type BrowserSession, type BrowserSessionOptions } from './server/session';

@@ -18,6 +18,9 @@ const common = {
   // bundle cannot follow; its ESM entry bundles cleanly.
   mainFields: ['module', 'main'],
   plugins: [lazyModules],
+  // Files that run inside the container are embedded as text: shell scripts,
+  // and JavaScript for the node binary copied into the container.
+  loader: { '.sh': 'text', '.in-container.js': 'text' },
   // ssh2 and cpu-features carry optional native addons that dockerode loads
   // lazily; the bundle falls back to pure JavaScript without them.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],

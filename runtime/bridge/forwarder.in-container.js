@@ -3,7 +3,8 @@
 // stdin and stdout it pipes, so no container port is published.
 //
 // Input: DEVCONTAINER_FORWARD_PORT in the environment.
-// End of stdin half-closes the connection, so a request can still be answered.
+// End of stdin half-closes the connection, so the server can still send its
+// response.
 // The process exits when the connection closes, because the engine ends the
 // exec's output stream only when the process exits. On a connection error it
 // writes the reason to stderr and exits with status 1.
@@ -35,5 +36,5 @@ socket.on('error', (error) => {
   process.exit(1);
 });
 
-// The host closed the exec's connection, so nobody reads the output.
+// The host closed the exec's connection, so the output has no reader left.
 process.stdout.on('error', () => process.exit(0));

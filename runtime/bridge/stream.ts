@@ -70,9 +70,9 @@ export async function openContainerPortStream(options: ContainerPortOptions): Pr
 }
 
 /**
- * A writer for demuxStream, which ignores backpressure: it pauses the exec
- * stream while `target` is full and resumes it on drain, so a slow reader
- * does not make the output pile up in memory.
+ * Creates the stdout writer for demuxStream, which ignores backpressure. The
+ * writer pauses the exec stream while `target` is full and resumes it on
+ * drain, so a slow reader does not make the output pile up in memory.
  */
 function pausingWriter(target: PassThrough, source: Duplex): Writable {
   return new Writable({

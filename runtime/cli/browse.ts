@@ -1,12 +1,52 @@
 import type { ArgumentsCamelCase } from 'yargs';
+import { type BrowserSession, startBrowserSession } from '../server/session';
 import type { CommonArgs } from './main';
+import { cliLogger, errorResult } from './output';
+import { abortOnSignals } from './signals';
+import { writeJson } from './up';
 
 export interface BrowseArgs extends CommonArgs {
   port: number;
   'remove-existing-container': boolean;
 }
 
-export async function runBrowse(_args: ArgumentsCamelCase<BrowseArgs>): Promise<number> {
-  process.stderr.write('browse is not available in this build.\n');
-  return 1;
+/**
+ * Starts a browser session, prints its URL as one JSON line on stdout, and
+ * keeps forwarding until SIGINT or SIGTERM. Returns 0 after a signal ends
+ * a running session, 130 when one arrives during startup, and 1 on failure.
+ */
+export async function runBrowse(args: ArgumentsCamelCase<BrowseArgs>): Promise<number> {
+  const logger = cliLogger(args['log-level'], args['log-format']);
+  const abort = abortOnSignals();
+  let session: BrowserSession | undefined;
+  try {
+    session = await startBrowserSession({
+      workspaceFolder: args['workspace-folder'],
+      configFile: args.config,
+      port: args.port,
+      removeExistingContainer: args['remove-existing-container'],
+      logger,
+      signal: abort.signal,
+    });
+    writeJson({ outcome: 'success', url: session.url, containerId: session.containerId });
+
+    await untilAborted(abort.signal);
+    logger.info('Stopping on signal');
+    return 0;
+  } catch (error) {
+    const { json, exitCode } = errorResult(error);
+    logger.error(String(json.message));
+    writeJson(json);
+    return exitCode;
+  } finally {
+    await session?.close();
+    abort.dispose();
+  }
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

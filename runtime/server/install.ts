@@ -7,6 +7,7 @@ import { engineError } from '../engine/client';
 import { execCapture } from '../engine/exec';
 import { EnvironmentError, throwIfAborted } from '../errors';
 import type { Logger } from '../log';
+import { elfInterpreter } from './elfInterpreter';
 
 /** The code-server release whose VS Code server the browser mode runs. */
 export const codeServerVersion = '4.96.4';
@@ -29,7 +30,7 @@ export interface InstallServerOptions {
   containerId: string;
   logger: Logger;
   signal?: AbortSignal;
-  /** Host cache that holds `code-server-VERSION`; defaults to DEVCONTAINERS_CACHE or /var/cache/open-devcontainers. */
+  /** Host cache that contains `code-server-VERSION`. The default is DEVCONTAINERS_CACHE, else /var/cache/open-devcontainers. */
   cacheFolder?: string;
 }
 
@@ -56,6 +57,7 @@ export async function installServer(options: InstallServerOptions): Promise<Serv
   }
 
   const source = cachedPackageFolder(options.cacheFolder);
+  await checkDynamicLoader(options);
   await createServerRoot(options);
   throwIfAborted(options.signal);
 
@@ -69,7 +71,7 @@ export async function installServer(options: InstallServerOptions): Promise<Serv
   return installation;
 }
 
-/** The host cache's code-server folder, checked for the install script's completion marker. */
+/** Finds the cached code-server folder and checks that the install script completed it. */
 function cachedPackageFolder(cacheFolder: string | undefined): string {
   const cache = cacheFolder ?? process.env.DEVCONTAINERS_CACHE ?? '/var/cache/open-devcontainers';
   const folder = path.join(cache, `code-server-${codeServerVersion}`);
@@ -92,7 +94,32 @@ async function isInstalled(options: InstallServerOptions, installation: ServerIn
   return result.exitCode === 0;
 }
 
-/** The Engine API extracts archives only into folders that exist. */
+/**
+ * Fails before the copy when the container lacks the dynamic loader that the
+ * host's node binary names, as in musl or busybox images, where the copied
+ * node would fail to start with only "No such file or directory".
+ */
+async function checkDynamicLoader(options: InstallServerOptions): Promise<void> {
+  const loader = elfInterpreter(process.execPath);
+  if (loader === undefined) {
+    return;
+  }
+  const result = await execCapture(options.engine, options.containerId, {
+    cmd: ['test', '-e', loader],
+    user: 'root',
+    signal: options.signal,
+  });
+  if (result.exitCode !== 0) {
+    throw new EnvironmentError(
+      `Container ${options.containerId.slice(0, 12)} has no ${loader}, the dynamic loader that node ` +
+        `(${process.execPath}) needs to run the editor's server there. ` +
+        'Use a glibc-based image, such as debian or ubuntu, for the browser mode.',
+      { objectId: options.containerId, status: result.exitCode },
+    );
+  }
+}
+
+/** Creates the folder the archive goes into, because the Engine API extracts only into existing folders. */
 async function createServerRoot(options: InstallServerOptions): Promise<void> {
   const result = await execCapture(options.engine, options.containerId, {
     cmd: ['mkdir', '-p', serverRoot],

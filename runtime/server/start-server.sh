@@ -44,10 +44,11 @@ print_log_tail() {
   tail -n 30 "$log" >&2 || true
 }
 
-# One server per user and container: stop the one an earlier session started,
-# because its token left with that session. The command line is checked first,
-# because after a container restart the recorded pid may belong to another
-# process.
+# Stop the server that an earlier session started, because its token left
+# with that session. The command line is checked first, because after a
+# container restart the recorded pid may belong to another process.
+# NOTE: a session that is still open loses its server too, so one browser
+# session per user and container works at a time.
 if [ -f "$pid_file" ]; then
   old_pid=$(cat "$pid_file")
   if [ -r "/proc/$old_pid/cmdline" ] && tr '\0' ' ' <"/proc/$old_pid/cmdline" | grep -qF "$server_main"; then
@@ -77,6 +78,9 @@ if command -v setsid >/dev/null 2>&1; then
   detach=setsid
 fi
 cd "$workspace" 2>/dev/null || cd /
+# Telemetry is off because code-server 4.96.4 enables it in product.json and
+# sends it to its publisher (v1.telemetry.coder.com), which the user of this
+# runtime never agreed to.
 $detach "$node" "$server_main" \
   --host 127.0.0.1 \
   --port 0 \
