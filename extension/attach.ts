@@ -1,0 +1,148 @@
+import * as vscode from 'vscode';
+import { CancelledError, type Logger } from '../runtime/index';
+import { type BrowserSession, type BrowserSessionOptions, startBrowserSession } from '../runtime/server/session';
+import type { DevContainerTarget } from './configPicker';
+import type { ContainerLog } from './log';
+
+export interface OpenSessionRequest {
+  target: DevContainerTarget;
+  removeExistingContainer: boolean;
+  buildNoCache: boolean;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * The browser sessions this window started, one per configuration file.
+ * Disposing the store closes every session, which stops its loopback bridge.
+ */
+export class BrowserSessionStore implements vscode.Disposable {
+  private readonly sessions = new Map<string, BrowserSession>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly log: ContainerLog) {}
+
+  /**
+   * Brings the container up and starts its web editor behind a new loopback
+   * bridge. An earlier session for the same configuration is closed first,
+   * because a rebuild replaces the container it was bridged to.
+   */
+  async start(request: OpenSessionRequest): Promise<BrowserSession> {
+    const key = request.target.configFile;
+    await this.close(key);
+
+    const options: BrowserSessionOptions = {
+      workspaceFolder: request.target.workspaceFolder.uri.fsPath,
+      configFile: request.target.configFile,
+      removeExistingContainer: request.removeExistingContainer,
+      buildNoCache: request.buildNoCache,
+      logger: request.logger,
+      signal: request.signal,
+    };
+    const session = await startBrowserSession(options);
+    if (this.closing) {
+      // The store was disposed while the session started, so nothing would
+      // close it later.
+      await session.close();
+      throw new CancelledError('The window closed while the dev container was starting.');
+    }
+
+    // When the command runs twice at once, the session that finishes last is kept.
+    await this.close(key);
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  /** Closes every session. Repeated calls share one result. */
+  closeAll(): Promise<void> {
+    this.closing ??= Promise.all([...this.sessions.keys()].map((key) => this.close(key))).then(() => undefined);
+    return this.closing;
+  }
+
+  dispose(): void {
+    void this.closeAll();
+  }
+
+  private async close(key: string): Promise<void> {
+    const session = this.sessions.get(key);
+    if (!session) {
+      return;
+    }
+    this.sessions.delete(key);
+
+    try {
+      await session.close();
+      this.log.write({
+        level: 'info',
+        component: 'attach',
+        message: `Closed the browser session of container ${session.containerId.slice(0, 12)}`,
+      });
+    } catch (error) {
+      this.log.write({
+        level: 'warn',
+        component: 'attach',
+        message: `Closing the browser session of container ${session.containerId.slice(0, 12)} failed: ${String(error)}`,
+      });
+    }
+  }
+}
+
+/**
+ * Opens a session's URL in the browser. Returns false when the editor did not
+ * open it (the user declined the prompt), after offering to try again.
+ */
+export async function openSessionInBrowser(session: BrowserSession): Promise<boolean> {
+  const uri = await externalUriFor(vscode.Uri.parse(session.url));
+  if (await vscode.env.openExternal(uri)) {
+    return true;
+  }
+
+  const openAgain = vscode.l10n.t('Open in Browser');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('The dev container is running, but its editor was not opened in the browser.'),
+    openAgain,
+  );
+  return choice === openAgain && (await vscode.env.openExternal(uri));
+}
+
+/**
+ * Maps the session's loopback URL to one the user's browser can reach. A web
+ * host may serve it through its own port proxy: code-server 4.96 maps
+ * `http://127.0.0.1:<port>/...` to `<its origin>/proxy/<port>/` and drops the
+ * path and query, which hold the connection token, so they are put back here.
+ * The result already points at the host's origin, so `openExternal` does not
+ * map it again.
+ */
+async function externalUriFor(uri: vscode.Uri): Promise<vscode.Uri> {
+  const external = await vscode.env.asExternalUri(uri);
+  if (external.query === uri.query) {
+    return external;
+  }
+  if (external.path === uri.path) {
+    return external.with({ query: uri.query });
+  }
+
+  const basePath = external.path.endsWith('/') ? external.path : `${external.path}/`;
+  return external.with({ path: basePath + uri.path.replace(/^\//, ''), query: uri.query });
+}
+
+/**
+ * Returns true when this editor can open the container's web editor. A web
+ * host (code-server, VS Code for the Web) can. On a desktop host the user
+ * confirms first, because attaching a desktop window to the container is not
+ * implemented yet and the fallback is a browser tab.
+ */
+export async function confirmBrowserAttach(): Promise<boolean> {
+  if (vscode.env.uiKind === vscode.UIKind.Web) {
+    return true;
+  }
+
+  const openInBrowser = vscode.l10n.t('Open in Browser');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t(
+      'Attaching this desktop window to a dev container comes in a later version. Open the container in a browser instead?',
+    ),
+    openInBrowser,
+  );
+  return choice === openInBrowser;
+}
