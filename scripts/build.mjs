@@ -2,6 +2,7 @@
 // with esbuild. Pass --production to minify, --watch to rebuild on change.
 import * as esbuild from 'esbuild';
 import { lazyModules } from './build/lazyModules.mjs';
+import { generateValidators } from './build/validators.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -40,6 +41,8 @@ const builds = [
     external: [...common.external, 'vscode'],
   },
 ];
+
+await generateValidators();
 
 if (watch) {
   for (const options of builds) {

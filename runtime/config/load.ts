@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConfigurationError } from '../errors';
 import { resolveConfigFile } from './discover';
 import { parseJsoncObject } from './jsonc';
+import { validateConfig } from './validate';
 import { computeDevcontainerId, substituteDeep, substituteString } from './substitute';
 import type { DevContainerConfig, LoadedConfig } from './types';
 
@@ -33,7 +34,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 
   const text = await readConfigText(configFile);
   const raw = parseJsoncObject(text, configFile) as DevContainerConfig;
-  checkShape(raw, configFile);
+  validateConfig(raw, text, configFile);
 
   const env = options.env ?? process.env;
   const devcontainerId = computeDevcontainerId(identityLabels(workspaceFolder, configFile));
@@ -91,60 +92,6 @@ async function readConfigText(configFile: string): Promise<string> {
       `Could not read ${configFile}: ${(error as Error).message}`,
       { file: configFile },
       { cause: error },
-    );
-  }
-}
-
-const stringProperties = ['name', 'image', 'workspaceFolder', 'workspaceMount', 'containerUser', 'remoteUser'];
-const booleanProperties = ['overrideCommand', 'init', 'privileged'];
-const stringMapProperties = ['containerEnv'];
-
-/** Checks the types of the properties the runtime acts on. */
-function checkShape(config: DevContainerConfig, file: string): void {
-  const fail = (jsonPath: string, expected: string): never => {
-    throw new ConfigurationError(
-      `Invalid value for "${jsonPath}" in ${file}: expected ${expected}.`,
-      { file, jsonPath },
-    );
-  };
-
-  for (const key of stringProperties) {
-    if (config[key] !== undefined && typeof config[key] !== 'string') fail(key, 'a string');
-  }
-  for (const key of booleanProperties) {
-    if (config[key] !== undefined && typeof config[key] !== 'boolean') fail(key, 'true or false');
-  }
-  for (const key of stringMapProperties) {
-    const value = config[key];
-    if (value === undefined) continue;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(key, 'an object');
-    for (const [name, item] of Object.entries(value as object)) {
-      if (typeof item !== 'string') fail(`${key}.${name}`, 'a string');
-    }
-  }
-  if (config.build !== undefined) {
-    if (config.build === null || typeof config.build !== 'object' || Array.isArray(config.build)) {
-      fail('build', 'an object');
-    }
-    for (const key of ['dockerfile', 'context', 'target'] as const) {
-      if (config.build[key] !== undefined && typeof config.build[key] !== 'string') fail(`build.${key}`, 'a string');
-    }
-    const args = config.build.args;
-    if (args !== undefined) {
-      if (args === null || typeof args !== 'object' || Array.isArray(args)) fail('build.args', 'an object');
-      for (const [name, item] of Object.entries(args)) {
-        if (typeof item !== 'string') fail(`build.args.${name}`, 'a string');
-      }
-    }
-  }
-
-  const hasImage = typeof config.image === 'string';
-  const hasDockerfile = typeof config.build?.dockerfile === 'string' || typeof config.dockerFile === 'string';
-  const hasCompose = config.dockerComposeFile !== undefined;
-  if (!hasImage && !hasDockerfile && !hasCompose) {
-    throw new ConfigurationError(
-      `${file} names no container source. Set "image", "build.dockerfile" or "dockerComposeFile".`,
-      { file },
     );
   }
 }

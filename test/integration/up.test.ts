@@ -180,7 +180,7 @@ describe('bad input', () => {
     const folder = workspace({ '.devcontainer.json': '{ "name": "nothing" }' });
     const result = await up(folder);
     assert.equal(result.exitCode, 1);
-    assert.match(String(result.json.message), /names no container source/);
+    assert.match(String(result.json.message), /missing container source/);
   });
 
   test('unreachable engine names the socket', async () => {

@@ -23,11 +23,15 @@ export async function removeWorkspaceContainers(folder: string): Promise<void> {
   }
 }
 
-/** Removes a built image and the built images below it (the Feature layer's base). */
+/**
+ * Removes the tags the runtime gave a built image, and the Feature layer's
+ * base. Only `devcontainer-` tags go: a Dockerfile that adds nothing has the
+ * same image id as its base, and that base's own tags must stay.
+ */
 async function removeImageChain(id: string): Promise<void> {
   const image = await docker.getImage(id).inspect().catch(() => undefined);
   if (!image) return;
-  const tags = image.RepoTags ?? [];
+  const tags = (image.RepoTags ?? []).filter((tag) => tag.startsWith('devcontainer-'));
   for (const tag of tags) {
     await docker.getImage(tag).remove({ noprune: false }).catch(() => undefined);
   }
