@@ -7,7 +7,7 @@ import { mergeMetadata, readMetadataLabel } from './config/metadata';
 import { EnvironmentError } from './errors';
 import type { Logger } from './log';
 import { remoteUserOf } from './up/index';
-import { resolveRemoteEnv } from './up/remoteEnv';
+import { remoteEnvironment } from './up/environment';
 
 export interface ExecInDevContainerOptions {
   workspaceFolder: string;
@@ -44,11 +44,12 @@ export async function execInDevContainer(options: ExecInDevContainerOptions): Pr
 
   const info = await inspectContainer(engine, found.id);
   const merged = mergeMetadata(readMetadataLabel(info.Config.Labels));
-  const remoteEnv = resolveRemoteEnv(merged.remoteEnv, info.Config.Env ?? []);
+  const remoteUser = remoteUserOf(merged, info.Config.User);
+  const remoteEnv = await remoteEnvironment({ engine, info, merged, remoteUser, signal: options.signal });
 
   return runExec(engine, found.id, {
     cmd: options.command,
-    user: remoteUserOf(merged, info.Config.User),
+    user: remoteUser,
     workingDir: loaded.containerWorkspaceFolder,
     env: { ...remoteEnv, ...(options.env ?? {}) },
     tty: options.tty,

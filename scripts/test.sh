@@ -23,7 +23,7 @@ run_tests() {
   local files
   files=$(find "$@" -name '*.test.ts' | sort)
   # shellcheck disable=SC2086
-  node --import tsx --test --test-reporter=spec --test-concurrency=1 $files
+  node --import tsx --import ./test/support/textAssets.mjs --test --test-reporter=spec --test-concurrency=1 $files
 }
 
 step "unit tests"

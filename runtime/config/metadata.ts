@@ -1,5 +1,7 @@
 import type { DevContainerConfig, LifecycleCommand } from './types';
 
+export type UserEnvProbe = 'none' | 'loginShell' | 'interactiveShell' | 'loginInteractiveShell';
+
 /**
  * One entry of the `devcontainer.metadata` label: the properties an image,
  * a Feature or devcontainer.json contributes. The label contains a JSON array of
@@ -24,6 +26,9 @@ export type MetadataEntry = Partial<
     | 'postStartCommand'
     | 'postAttachCommand'
     | 'customizations'
+    | 'userEnvProbe'
+    | 'waitFor'
+    | 'updateRemoteUserUID'
   >
 > & { id?: string };
 
@@ -73,6 +78,9 @@ export function configMetadata(config: DevContainerConfig): MetadataEntry {
     'postStartCommand',
     'postAttachCommand',
     'customizations',
+    'userEnvProbe',
+    'waitFor',
+    'updateRemoteUserUID',
   ];
   for (const key of keys) {
     if (config[key] !== undefined) {
@@ -82,19 +90,31 @@ export function configMetadata(config: DevContainerConfig): MetadataEntry {
   return entry;
 }
 
+/** One contribution to a lifecycle command and where it comes from. */
+export interface LifecycleStep {
+  command: LifecycleCommand;
+  /** `devcontainer.json`, `Feature "id"` or `image metadata`, for messages. */
+  origin: string;
+}
+
 /** The merged view of a metadata array that the runtime acts on. */
 export interface MergedMetadata {
   remoteUser?: string;
   containerUser?: string;
   remoteEnv: Record<string, string | null>;
+  userEnvProbe?: UserEnvProbe;
+  waitFor?: DevContainerConfig['waitFor'];
+  updateRemoteUserUID?: boolean;
   /** Every contribution of each lifecycle command, in run order. */
-  lifecycle: Record<LifecycleCommandName, LifecycleCommand[]>;
+  lifecycle: Record<LifecycleCommandName, LifecycleStep[]>;
 }
 
 /**
  * Merges metadata entries following the spec's image-metadata rules:
  * single values take the last entry that sets them, environment maps merge
  * with later entries winning, and lifecycle commands accumulate in order.
+ * The last entry is taken to be devcontainer.json's own, as the runtime
+ * writes it on the container.
  */
 export function mergeMetadata(entries: MetadataEntry[]): MergedMetadata {
   const merged: MergedMetadata = {
@@ -107,14 +127,22 @@ export function mergeMetadata(entries: MetadataEntry[]): MergedMetadata {
       postAttachCommand: [],
     },
   };
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    const origin = entry.id
+      ? `Feature "${entry.id}"`
+      : index === entries.length - 1
+        ? 'devcontainer.json'
+        : 'image metadata';
     if (entry.remoteUser !== undefined) merged.remoteUser = entry.remoteUser;
     if (entry.containerUser !== undefined) merged.containerUser = entry.containerUser;
+    if (entry.userEnvProbe !== undefined) merged.userEnvProbe = entry.userEnvProbe;
+    if (entry.waitFor !== undefined) merged.waitFor = entry.waitFor;
+    if (entry.updateRemoteUserUID !== undefined) merged.updateRemoteUserUID = entry.updateRemoteUserUID;
     Object.assign(merged.remoteEnv, entry.remoteEnv ?? {});
     for (const name of lifecycleCommandNames) {
       const command = entry[name];
       if (command !== undefined && !isEmptyCommand(command)) {
-        merged.lifecycle[name].push(command);
+        merged.lifecycle[name].push({ command, origin });
       }
     }
   }

@@ -50,6 +50,9 @@ export interface DevContainerConfig {
   postStartCommand?: LifecycleCommand;
   postAttachCommand?: LifecycleCommand;
   customizations?: Record<string, unknown>;
+  userEnvProbe?: 'none' | 'loginShell' | 'interactiveShell' | 'loginInteractiveShell';
+  waitFor?: 'initializeCommand' | 'onCreateCommand' | 'updateContentCommand' | 'postCreateCommand' | 'postStartCommand' | 'postAttachCommand';
+  updateRemoteUserUID?: boolean;
   [property: string]: unknown;
 }
 

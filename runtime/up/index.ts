@@ -11,8 +11,10 @@ import { configMetadata, type MergedMetadata, mergeMetadata, readMetadataLabel }
 import type { LoadedConfig } from '../config/types';
 import { throwIfAborted } from '../errors';
 import type { Logger } from '../log';
-import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
-import { resolveRemoteEnv } from './remoteEnv';
+import type { LifecycleContext } from '../lifecycle/run';
+import { runInitializeCommand } from '../lifecycle/host';
+import { remoteEnvironment } from './environment';
+import { runDueLifecycleCommands } from './lifecycle';
 import { containerCreateOptions } from './container';
 import { prepareImage } from './image';
 
@@ -24,6 +26,12 @@ export interface UpOptions {
   buildNoCache?: boolean;
   /** Skip postAttachCommand, for callers that attach later themselves. */
   skipPostAttach?: boolean;
+  /**
+   * Return as soon as the lifecycle command that `waitFor` names has run;
+   * the remaining commands go on and `remainingLifecycle` settles with them.
+   * Without it, `up` returns after every due command.
+   */
+  returnAtWaitFor?: boolean;
   logger: Logger;
   signal?: AbortSignal;
   /** An engine connection to reuse; one is opened when omitted. */
@@ -39,6 +47,8 @@ export interface UpResult {
   remoteEnv: Record<string, string>;
   /** True when this call created the container. */
   created: boolean;
+  /** Settles when the lifecycle commands after `waitFor` have run; rejects if one fails. */
+  remainingLifecycle: Promise<void>;
   engine: Engine;
   loaded: LoadedConfig;
 }
@@ -57,6 +67,16 @@ export async function up(options: UpOptions): Promise<UpResult> {
   logger.info(`Using ${loaded.configFile}`);
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
   throwIfAborted(options.signal);
+
+  if (loaded.config.initializeCommand !== undefined) {
+    await runInitializeCommand({
+      command: loaded.config.initializeCommand,
+      workspaceFolder: loaded.workspaceFolder,
+      configFile: loaded.configFile,
+      logger: options.logger,
+      signal: options.signal,
+    });
+  }
 
   let existing = await findContainer(engine, identityLabels(loaded.workspaceFolder, loaded.configFile));
   if (existing && options.removeExistingContainer) {
@@ -92,7 +112,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const info = await inspectContainer(engine, containerId);
   const merged = mergeMetadata(readMetadataLabel(info.Config.Labels));
   const remoteUser = remoteUserOf(merged, info.Config.User);
-  const remoteEnv = resolveRemoteEnv(merged.remoteEnv, info.Config.Env ?? []);
+  const remoteEnv = await remoteEnvironment({ engine, info, merged, remoteUser, signal: options.signal });
   const lifecycle: LifecycleContext = {
     engine,
     containerId,
@@ -104,7 +124,18 @@ export async function up(options: UpOptions): Promise<UpResult> {
 
   // A failed lifecycle command leaves the container running, so its state can
   // be inspected; the next `up` reruns the commands that did not finish.
-  await runDueLifecycleCommands(lifecycle, merged, { skipPostAttach: options.skipPostAttach ?? false });
+  let waitForReached: () => void = () => undefined;
+  const atWaitFor = new Promise<void>((resolve) => (waitForReached = resolve));
+  const remainingLifecycle = runDueLifecycleCommands(lifecycle, merged, {
+    skipPostAttach: options.skipPostAttach ?? false,
+    onWaitForReached: () => waitForReached(),
+  });
+  if (options.returnAtWaitFor) {
+    await Promise.race([atWaitFor, remainingLifecycle]);
+    remainingLifecycle.catch(() => undefined);
+  } else {
+    await remainingLifecycle;
+  }
 
   logger.info(`Container ${containerId.slice(0, 12)} ready in ${Date.now() - started} ms`);
   return {
@@ -114,6 +145,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     configFile: loaded.configFile,
     remoteEnv,
     created,
+    remainingLifecycle,
     engine,
     loaded,
   };
@@ -122,45 +154,4 @@ export async function up(options: UpOptions): Promise<UpResult> {
 /** Picks the remote user in the spec's order: remoteUser, containerUser, then the image's user. */
 export function remoteUserOf(merged: MergedMetadata, imageUser: string | undefined): string {
   return merged.remoteUser ?? merged.containerUser ?? (imageUser || 'root');
-}
-
-/**
- * Runs the lifecycle commands that are due. onCreate, updateContent and
- * postCreate run once per container, recorded by a marker file in it.
- * postStart runs once per start, identified by the container's start time.
- * postAttach runs on every call.
- */
-async function runDueLifecycleCommands(
-  context: LifecycleContext,
-  merged: MergedMetadata,
-  options: { skipPostAttach: boolean },
-): Promise<void> {
-  const once = (['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const).filter(
-    (name) => merged.lifecycle[name].length > 0,
-  );
-  const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
-  if (once.length === 0 && !hasPostStart && (options.skipPostAttach || merged.lifecycle.postAttachCommand.length === 0)) {
-    return;
-  }
-
-  const markers = await readMarkers(context);
-  for (const name of once) {
-    if (!markers.has(name)) {
-      await runLifecycleCommand(context, name, merged.lifecycle[name]);
-      await writeMarker(context, name);
-    }
-  }
-
-  if (hasPostStart) {
-    const info = await inspectContainer(context.engine, context.containerId);
-    const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
-    if (!markers.has(startMarker)) {
-      await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
-      await writeMarker(context, startMarker);
-    }
-  }
-
-  if (!options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0) {
-    await runLifecycleCommand(context, 'postAttachCommand', merged.lifecycle.postAttachCommand);
-  }
 }

@@ -1,0 +1,70 @@
+import { inspectContainer } from '../engine/containers';
+import type { DevContainerConfig } from '../config/types';
+import type { MergedMetadata } from '../config/metadata';
+import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
+
+export interface DueCommandsOptions {
+  skipPostAttach: boolean;
+  /**
+   * Called once the command that `waitFor` names has finished (at once when
+   * it has nothing to run), so a caller can attach while the rest runs.
+   */
+  onWaitForReached?: () => void;
+}
+
+const onceCommands = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const;
+
+/**
+ * Runs the container-side lifecycle commands that are due, in the spec's
+ * order. onCreate, updateContent and postCreate run once per container,
+ * recorded by a marker file in it. postStart runs once per container start,
+ * identified by the start time. postAttach runs on every call. A failure
+ * stops the commands after it.
+ */
+export async function runDueLifecycleCommands(
+  context: LifecycleContext,
+  merged: MergedMetadata,
+  options: DueCommandsOptions,
+): Promise<void> {
+  const waitFor = merged.waitFor ?? 'updateContentCommand';
+  let reached = false;
+  const reach = (name: NonNullable<DevContainerConfig['waitFor']>) => {
+    if (!reached && name === waitFor) {
+      reached = true;
+      options.onWaitForReached?.();
+    }
+  };
+  reach('initializeCommand');
+
+  const hasOnce = onceCommands.some((name) => merged.lifecycle[name].length > 0);
+  const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
+  const hasPostAttach = !options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0;
+  const markers = hasOnce || hasPostStart ? await readMarkers(context) : new Set<string>();
+
+  for (const name of onceCommands) {
+    if (merged.lifecycle[name].length > 0 && !markers.has(name)) {
+      await runLifecycleCommand(context, name, merged.lifecycle[name]);
+      await writeMarker(context, name);
+    }
+    reach(name);
+  }
+
+  if (hasPostStart) {
+    const info = await inspectContainer(context.engine, context.containerId);
+    const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
+    if (!markers.has(startMarker)) {
+      await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
+      await writeMarker(context, startMarker);
+    }
+  }
+  reach('postStartCommand');
+
+  if (hasPostAttach) {
+    await runLifecycleCommand(context, 'postAttachCommand', merged.lifecycle.postAttachCommand);
+  }
+  reach('postAttachCommand');
+  if (!reached) {
+    options.onWaitForReached?.();
+  }
+}
+
