@@ -30,6 +30,8 @@ export interface EnvironmentErrorDetails {
   endpoint?: string;
   /** Id or name of the image or container involved. */
   objectId?: string;
+  /** The dev container, when it exists, so callers can inspect or remove it. */
+  containerId?: string;
   /** HTTP status from the engine, or a process exit code. */
   status?: number;
   /** Last lines of the build or process output. */

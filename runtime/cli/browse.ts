@@ -1,9 +1,11 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { type BrowserSession, startBrowserSession } from '../server/session';
-import type { CommonArgs } from './main';
+import type { Argv } from 'yargs';
+import { type CommonArgs, commonOptions } from './options';
+import { configPath } from './up';
 import { cliLogger, errorResult } from './output';
 import { abortOnSignals } from './signals';
-import { writeJson } from './up';
+import { writeJson } from './output';
 
 export interface BrowseArgs extends CommonArgs {
   port: number;
@@ -17,12 +19,12 @@ export interface BrowseArgs extends CommonArgs {
  */
 export async function runBrowse(args: ArgumentsCamelCase<BrowseArgs>): Promise<number> {
   const logger = cliLogger(args['log-level'], args['log-format']);
-  const abort = abortOnSignals();
+  const abort = abortOnSignals(logger);
   let session: BrowserSession | undefined;
   try {
     session = await startBrowserSession({
       workspaceFolder: args['workspace-folder'],
-      configFile: args.config,
+      configFile: configPath(args),
       port: args.port,
       removeExistingContainer: args['remove-existing-container'],
       logger,
@@ -49,4 +51,18 @@ function untilAborted(signal: AbortSignal): Promise<void> {
     return Promise.resolve();
   }
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export function browseCommand(argv: Argv) {
+  return argv.command(
+    'browse',
+    'Bring the dev container up and serve the editor in it on a local port for a browser',
+    (y) =>
+      commonOptions(y)
+        .option('port', { type: 'number', default: 0, describe: 'Local port on 127.0.0.1 for the browser (default: a free port)' })
+        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Remove the existing container first' }),
+    async (args) => {
+      process.exitCode = await runBrowse(args);
+    },
+  );
 }

@@ -1,9 +1,11 @@
 import yargs from 'yargs';
 import { execInDevContainer } from '../exec';
+import type { UserEnvProbe } from '../config/metadata';
 import { messageOf, isCancellation } from '../errors';
-import { commonOptions } from './main';
+import { commonOptions, containerSelectionOptions, parseKeyValues } from './options';
 import { cliLogger } from './output';
 import { abortOnSignals } from './signals';
+import { configPath } from './up';
 
 /** Options of `exec` that take a value; everything after them is the command. */
 const valueOptions = new Set([
@@ -12,11 +14,14 @@ const valueOptions = new Set([
   '--log-level',
   '--log-format',
   '--docker-path',
+  '--docker-compose-path',
   '--remote-env',
   '--container-id',
   '--id-label',
-  '--override-config',
   '--user-data-folder',
+  '--container-data-folder',
+  '--container-system-data-folder',
+  '--container-session-data-folder',
   '--terminal-columns',
   '--terminal-rows',
   '--default-user-env-probe',
@@ -42,14 +47,23 @@ export function splitExecArguments(argv: string[]): { options: string[]; command
   return { options: argv.slice(0, index), command: argv.slice(index) };
 }
 
+function execParser(options: string[]) {
+  return containerSelectionOptions(commonOptions(yargs(options)))
+    .option('remote-env', { type: 'string', array: true, describe: 'NAME=value to set for the command (repeatable)' })
+    .option('default-user-env-probe', {
+      choices: ['none', 'loginShell', 'interactiveShell', 'loginInteractiveShell'] as const,
+      describe: 'userEnvProbe to use when devcontainer.json and the image set none',
+    })
+    .usage('$0 exec [options] <command> [args...]\n\nRun a command in the running dev container as the remote user, in the workspace folder.')
+    .strict()
+    .wrap(Math.min(110, yargs().terminalWidth()))
+    .help();
+}
+
 /** Runs `exec` and returns the exit code of the command in the container. */
 export async function runExecCommand(argv: string[]): Promise<number> {
   const { options, command } = splitExecArguments(argv);
-  const args = await commonOptions(yargs(options))
-    .option('remote-env', { type: 'string', array: true, default: [] as string[], describe: 'NAME=value to set for the command' })
-    .usage('$0 exec [options] <command> [args...]')
-    .help()
-    .parseAsync();
+  const args = await execParser(options).parseAsync();
 
   const logger = cliLogger(args['log-level'], args['log-format']);
   if (command.length === 0) {
@@ -57,25 +71,24 @@ export async function runExecCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const env: Record<string, string> = {};
-  for (const pair of args['remote-env']) {
-    const equals = pair.indexOf('=');
-    if (equals > 0) env[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const abort = abortOnSignals();
+  const abort = abortOnSignals(logger);
   try {
     if (tty) process.stdin.setRawMode(true);
+    const selectsContainer = args['container-id'] !== undefined || (args['id-label']?.length ?? 0) > 0;
+    const workspaceGiven = options.includes('--workspace-folder') || options.some((word) => word.startsWith('--workspace-folder='));
     return await execInDevContainer({
-      workspaceFolder: args['workspace-folder'],
-      configFile: args.config,
+      workspaceFolder: selectsContainer && !workspaceGiven ? undefined : args['workspace-folder'],
+      configFile: configPath(args),
+      containerId: args['container-id'],
+      idLabels: args['id-label'],
       command,
       stdin: process.stdin,
       stdout: process.stdout,
       stderr: process.stderr,
       tty,
-      env,
+      env: parseKeyValues(args['remote-env'], '--remote-env'),
+      defaultUserEnvProbe: args['default-user-env-probe'] as UserEnvProbe | undefined,
       logger,
       signal: abort.signal,
     });

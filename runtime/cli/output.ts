@@ -1,5 +1,6 @@
 import { ConfigurationError, EnvironmentError, isCancellation, messageOf } from '../errors';
 import { createLogger, formatText, type LogLevel, type Logger, type LogRecord } from '../log';
+import { abortOnSignals } from './signals';
 
 export type LogFormat = 'text' | 'json';
 
@@ -21,16 +22,58 @@ export function cliLogger(level: LogLevel, format: LogFormat): Logger {
   return createLogger(level, sink, 'cli');
 }
 
+/** Longest error message printed in the JSON result; the log has the rest. */
+const maxMessageLength = 4000;
+
 /** Builds the JSON line a command prints on failure, and its exit code. */
 export function errorResult(error: unknown): { json: Record<string, unknown>; exitCode: number } {
   if (isCancellation(error)) {
     return { json: { outcome: 'error', message: 'Cancelled.', description: 'The operation was cancelled.' }, exitCode: 130 };
   }
   let description = 'An unexpected error occurred. Rerun with --log-level debug and report the log.';
+  const json: Record<string, unknown> = { outcome: 'error' };
   if (error instanceof ConfigurationError) {
     description = 'The dev container configuration is invalid.';
   } else if (error instanceof EnvironmentError) {
     description = 'The container engine or a command in the container failed.';
+    if (error.details.containerId) json.containerId = error.details.containerId;
   }
-  return { json: { outcome: 'error', message: messageOf(error), description }, exitCode: 1 };
+  let message = messageOf(error);
+  if (message.length > maxMessageLength) {
+    message = `${message.slice(0, maxMessageLength)}… (truncated; the log has the whole output)`;
+  }
+  return { json: { ...json, message, description }, exitCode: 1 };
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+export interface CommandContext {
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs a command that prints one JSON result line: success with the fields
+ * `action` returns, or the error result. Logs go to stderr.
+ */
+export async function runJsonCommand(
+  args: { 'log-level': LogLevel; 'log-format': LogFormat },
+  action: (context: CommandContext) => Promise<Record<string, unknown>>,
+): Promise<number> {
+  const logger = cliLogger(args['log-level'], args['log-format']);
+  const abort = abortOnSignals(logger);
+  try {
+    const fields = await action({ logger, signal: abort.signal });
+    writeJson({ outcome: 'success', ...fields });
+    return 0;
+  } catch (error) {
+    const { json, exitCode } = errorResult(error);
+    logger.error(String(json.message));
+    writeJson(json);
+    return exitCode;
+  } finally {
+    abort.dispose();
+  }
 }

@@ -1,45 +1,82 @@
-import type { ArgumentsCamelCase } from 'yargs';
+import * as path from 'node:path';
+import type { Argv } from 'yargs';
 import { up } from '../up/index';
-import type { CommonArgs } from './main';
-import { cliLogger, errorResult } from './output';
-import { abortOnSignals } from './signals';
+import type { UserEnvProbe } from '../config/metadata';
+import { type CommonArgs, commonOptions, parseKeyValues } from './options';
+import { runJsonCommand } from './output';
 
-export interface UpArgs extends CommonArgs {
-  'remove-existing-container': boolean;
-  'build-no-cache': boolean;
-  'skip-post-attach': boolean;
+const userEnvProbes = ['none', 'loginShell', 'interactiveShell', 'loginInteractiveShell'] as const;
+
+/** Options of `up` and `run-user-commands` that shape the lifecycle run. */
+export function lifecycleOptions<T>(argv: Argv<T>) {
+  return argv
+    .option('skip-post-attach', { type: 'boolean', default: false, describe: 'Do not run postAttachCommand' })
+    .option('skip-non-blocking-commands', {
+      type: 'boolean',
+      default: false,
+      describe: 'Stop after the lifecycle command that waitFor names (default updateContentCommand)',
+    })
+    .option('prebuild', {
+      type: 'boolean',
+      default: false,
+      describe: 'Stop after onCreateCommand and updateContentCommand, rerunning updateContentCommand',
+    })
+    .option('remote-env', { type: 'string', array: true, describe: 'NAME=value added to the remote environment (repeatable)' })
+    .option('default-user-env-probe', {
+      choices: userEnvProbes,
+      describe: 'userEnvProbe to use when devcontainer.json and the image set none (default loginInteractiveShell)',
+    });
 }
 
-export async function runUp(args: ArgumentsCamelCase<UpArgs>): Promise<number> {
-  const logger = cliLogger(args['log-level'], args['log-format']);
-  const abort = abortOnSignals();
-  try {
-    const result = await up({
-      workspaceFolder: args['workspace-folder'],
-      configFile: args.config,
-      removeExistingContainer: args['remove-existing-container'],
-      buildNoCache: args['build-no-cache'],
-      skipPostAttach: args['skip-post-attach'],
-      logger,
-      signal: abort.signal,
-    });
-    writeJson({
-      outcome: 'success',
-      containerId: result.containerId,
-      remoteUser: result.remoteUser,
-      remoteWorkspaceFolder: result.remoteWorkspaceFolder,
-    });
-    return 0;
-  } catch (error) {
-    const { json, exitCode } = errorResult(error);
-    logger.error(String(json.message));
-    writeJson(json);
-    return exitCode;
-  } finally {
-    abort.dispose();
-  }
+export function stopAfterOf(args: { prebuild?: boolean; 'skip-non-blocking-commands'?: boolean }) {
+  return args.prebuild ? ('prebuild' as const) : args['skip-non-blocking-commands'] ? ('waitFor' as const) : undefined;
 }
 
-export function writeJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
+export function upCommand(argv: Argv) {
+  return argv.command(
+    'up',
+    'Create and start the dev container of a workspace, building its image when needed',
+    (y) =>
+      lifecycleOptions(commonOptions(y))
+        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Remove the existing container first' })
+        .option('build-no-cache', { type: 'boolean', default: false, describe: 'Build the image without the build cache' })
+        .option('skip-post-create', { type: 'boolean', default: false, describe: 'Run no lifecycle command in the container' })
+        .option('expect-existing-container', { type: 'boolean', default: false, describe: 'Fail unless the container exists already' })
+        .option('id-label', { type: 'string', array: true, describe: 'Label name=value that identifies the container (repeatable)' })
+        .option('mount-workspace-git-root', {
+          type: 'boolean',
+          default: true,
+          describe: 'Mount the Git repository root that contains the workspace folder, when there is one',
+        }),
+    async (args) => {
+      process.exitCode = await runJsonCommand(args, async ({ logger, signal }) => {
+        const result = await up({
+          workspaceFolder: args['workspace-folder'],
+          configFile: configPath(args),
+          removeExistingContainer: args['remove-existing-container'],
+          buildNoCache: args['build-no-cache'],
+          skipPostAttach: args['skip-post-attach'],
+          skipLifecycle: args['skip-post-create'],
+          stopAfter: stopAfterOf(args),
+          expectExistingContainer: args['expect-existing-container'],
+          idLabels: args['id-label'],
+          mountGitRoot: args['mount-workspace-git-root'],
+          defaultUserEnvProbe: args['default-user-env-probe'] as UserEnvProbe | undefined,
+          extraRemoteEnv: parseKeyValues(args['remote-env'], '--remote-env'),
+          logger,
+          signal,
+        });
+        return {
+          containerId: result.containerId,
+          remoteUser: result.remoteUser,
+          remoteWorkspaceFolder: result.remoteWorkspaceFolder,
+        };
+      });
+    },
+  );
+}
+
+/** `--config` is relative to the current folder, as in the reference CLI. */
+export function configPath(args: CommonArgs): string | undefined {
+  return args.config === undefined ? undefined : path.resolve(args.config);
 }

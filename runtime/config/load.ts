@@ -12,6 +12,17 @@ export interface LoadConfigOptions {
   /** Path of devcontainer.json; found by discovery when omitted. */
   configFile?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Mount the Git repository root that contains the workspace folder (when
+   * the config sets no workspaceMount), so Git works in the container, as
+   * the reference CLI does by default. Default true.
+   */
+  mountGitRoot?: boolean;
+  /**
+   * Reject a configuration that names no image, Dockerfile or compose file.
+   * `set-up` turns this off: its container exists already. Default true.
+   */
+  requireContainerSource?: boolean;
 }
 
 /** Returns the labels that identify a workspace's container, named as in the spec. */
@@ -34,21 +45,27 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 
   const text = await readConfigText(configFile);
   const raw = parseJsoncObject(text, configFile) as DevContainerConfig;
-  validateConfig(raw, text, configFile);
+  validateConfig(raw, text, configFile, { requireContainerSource: options.requireContainerSource });
 
   const env = options.env ?? process.env;
   const devcontainerId = computeDevcontainerId(identityLabels(workspaceFolder, configFile));
   const local = { localWorkspaceFolder: workspaceFolder, devcontainerId, env };
 
-  const basename = path.basename(workspaceFolder);
-  const containerWorkspaceFolder = raw.workspaceFolder
-    ? substituteString(raw.workspaceFolder, local)
-    : `/workspaces/${basename}`;
+  const gitRoot = options.mountGitRoot === false || raw.workspaceMount !== undefined ? undefined : await findGitRoot(workspaceFolder);
+  const mountSource = gitRoot ?? workspaceFolder;
+  const mountTarget = `/workspaces/${path.basename(mountSource)}`;
+  const defaultFolder = gitRoot
+    ? path.posix.join(mountTarget, ...path.relative(gitRoot, workspaceFolder).split(path.sep))
+    : mountTarget;
+  const containerWorkspaceFolder = raw.workspaceFolder ? substituteString(raw.workspaceFolder, local) : defaultFolder;
   const variables = { ...local, containerWorkspaceFolder };
 
   const config = substituteDeep(raw, variables);
+  // An empty workspaceMount means no workspace mount at all.
   const workspaceMount =
-    config.workspaceMount ?? formatBindMount(workspaceFolder, containerWorkspaceFolder);
+    config.workspaceMount === ''
+      ? undefined
+      : (config.workspaceMount ?? formatBindMount(mountSource, raw.workspaceFolder && !gitRoot ? containerWorkspaceFolder : mountTarget));
 
   return {
     configFile,
@@ -59,6 +76,28 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     workspaceMount,
     devcontainerId,
   };
+}
+
+/**
+ * Returns the nearest folder at or above `folder` that has a `.git` entry
+ * (a folder, or a file for worktrees and submodules), unless that is
+ * `folder` itself, where mounting it changes nothing.
+ */
+async function findGitRoot(folder: string): Promise<string | undefined> {
+  let current = folder;
+  for (;;) {
+    try {
+      await fs.stat(path.join(current, '.git'));
+      return current === folder ? undefined : current;
+    } catch {
+      // Not here; try the parent.
+    }
+    const parent = path.dirname(current);
+    if (parent === current) {
+      return undefined;
+    }
+    current = parent;
+  }
 }
 
 /** Writes a `type=bind` mount in Docker's CSV form, quoting fields that need it. */
@@ -86,7 +125,8 @@ async function assertFolder(folder: string): Promise<void> {
 
 async function readConfigText(configFile: string): Promise<string> {
   try {
-    return await fs.readFile(configFile, 'utf8');
+    // Editors on Windows may start the file with a byte order mark.
+    return (await fs.readFile(configFile, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     throw new ConfigurationError(
       `Could not read ${configFile}: ${(error as Error).message}`,

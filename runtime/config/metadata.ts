@@ -30,7 +30,15 @@ export type MetadataEntry = Partial<
     | 'waitFor'
     | 'updateRemoteUserUID'
   >
-> & { id?: string };
+> & {
+  id?: string;
+  forwardPorts?: (number | string)[];
+  portsAttributes?: Record<string, unknown>;
+  otherPortsAttributes?: Record<string, unknown>;
+  shutdownAction?: string;
+  hostRequirements?: Record<string, unknown>;
+  entrypoint?: string;
+};
 
 export const metadataLabel = 'devcontainer.metadata';
 
@@ -81,6 +89,13 @@ export function configMetadata(config: DevContainerConfig): MetadataEntry {
     'userEnvProbe',
     'waitFor',
     'updateRemoteUserUID',
+    'containerEnv',
+    'mounts',
+    'forwardPorts',
+    'portsAttributes',
+    'otherPortsAttributes',
+    'shutdownAction',
+    'hostRequirements',
   ];
   for (const key of keys) {
     if (config[key] !== undefined) {

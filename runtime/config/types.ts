@@ -68,8 +68,8 @@ export interface LoadedConfig {
   raw: DevContainerConfig;
   /** Path of the workspace inside the container. */
   containerWorkspaceFolder: string;
-  /** The workspace mount as the config or the default gives it. */
-  workspaceMount: string;
+  /** The workspace mount as the config or the default gives it; undefined for none. */
+  workspaceMount: string | undefined;
   /** The spec's `${devcontainerId}`, stable for this workspace and config file. */
   devcontainerId: string;
 }

@@ -10,11 +10,21 @@ import { positionAt } from './jsonc';
  * problem raises a ConfigurationError naming the property, the file, and the
  * line and column of the offending value.
  */
-export function validateConfig(config: unknown, text: string, file: string): void {
+export function validateConfig(
+  config: unknown,
+  text: string,
+  file: string,
+  options: { requireContainerSource?: boolean } = {},
+): void {
   if (validateDevcontainer(config)) {
     return;
   }
-  const error = mostSpecific(validateDevcontainer.errors ?? []);
+  let errors = validateDevcontainer.errors ?? [];
+  if (options.requireContainerSource === false) {
+    // The schema's top-level if/then is the "image, Dockerfile or compose" rule.
+    errors = errors.filter((error) => !/^#\/(if|then)\b/.test(error.schemaPath) && error.keyword !== 'if');
+  }
+  const error = mostSpecific(errors);
   if (!error) {
     return;
   }

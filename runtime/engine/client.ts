@@ -80,7 +80,7 @@ export function engineError(
   const status = (error as { statusCode?: number }).statusCode;
   const reason = engineMessage(error);
   return new EnvironmentError(
-    `${action} failed${objectId ? ` for ${objectId}` : ''}: ${reason}`,
+    `${action} failed: ${reason}`,
     { endpoint: engine.endpoint, objectId, status },
     { cause: error },
   );

@@ -45,7 +45,7 @@ export async function startContainer(engine: Engine, id: string): Promise<void> 
     if ((error as { statusCode?: number }).statusCode === 304) {
       return;
     }
-    throw engineError(engine, 'Starting the container', error, id);
+    throw engineError(engine, `Starting container ${id.slice(0, 12)}`, error, id);
   }
 }
 
@@ -57,19 +57,20 @@ export async function stopContainer(engine: Engine, id: string): Promise<void> {
     if ((error as { statusCode?: number }).statusCode === 304) {
       return;
     }
-    throw engineError(engine, 'Stopping the container', error, id);
+    throw engineError(engine, `Stopping container ${id.slice(0, 12)}`, error, id);
   }
 }
 
-export async function removeContainer(engine: Engine, id: string): Promise<void> {
+/** Removes a container, running or not; `anonymousVolumes` also removes its unnamed volumes. */
+export async function removeContainer(engine: Engine, id: string, options: { anonymousVolumes?: boolean } = {}): Promise<void> {
   engine.logger.debug(`DELETE /containers/${id.slice(0, 12)}`);
   try {
-    await engine.docker.getContainer(id).remove({ force: true, v: false });
+    await engine.docker.getContainer(id).remove({ force: true, v: options.anonymousVolumes ?? false });
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) {
       return;
     }
-    throw engineError(engine, 'Removing the container', error, id);
+    throw engineError(engine, `Removing container ${id.slice(0, 12)}`, error, id);
   }
 }
 
@@ -78,7 +79,7 @@ export async function inspectContainer(engine: Engine, id: string): Promise<Dock
   try {
     return await engine.docker.getContainer(id).inspect();
   } catch (error) {
-    throw engineError(engine, 'Inspecting the container', error, id);
+    throw engineError(engine, `Inspecting container ${id.slice(0, 12)}`, error, id);
   }
 }
 

@@ -74,8 +74,8 @@ export interface FetchedFeature {
 
 /** A node of the install-order graph: a requested Feature with its content and edges. */
 export interface FeatureNode extends FeatureRequest, FetchedFeature {
-  /** Hard dependencies, which the resolver has added to the graph. */
-  dependsOn: FeatureRequest[];
+  /** Hard dependencies: nodes of the same graph, added by the resolver when nothing else asked for them. */
+  dependsOn: FeatureNode[];
   /** Soft dependencies that apply only when a matching Feature is installed anyway. */
   installsAfter: FeatureSource[];
   /** From overrideFeatureInstallOrder: `n - index`, 0 when not listed. */

@@ -144,12 +144,19 @@ function runHelperProcess(program: string, registry: string, options: Credential
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'ignore'],
       signal: options.signal,
-      timeout: helperTimeoutMs,
     });
+    // Unreferenced, so a pending timer never keeps the process alive.
+    const timer = setTimeout(() => child.kill('SIGKILL'), helperTimeoutMs).unref();
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', (error) => resolve({ exitCode: null, stdout: '', error }));
-    child.on('close', (exitCode) => resolve({ exitCode, stdout: Buffer.concat(chunks).toString('utf8') }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: null, stdout: '', error });
+    });
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, stdout: Buffer.concat(chunks).toString('utf8') });
+    });
     child.stdin.on('error', () => undefined);
     child.stdin.end(registry);
   });

@@ -3,6 +3,7 @@ import { toEngineMount } from '../engine/mounts';
 import { type MetadataEntry, metadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
 import { identityLabels } from '../config/load';
+import { featureStartCommand, mergeMounts, mergeRunProperties } from '../features/containerProperties';
 import type { PreparedImage } from './image';
 
 /**
@@ -21,21 +22,22 @@ export function containerCreateOptions(
   const overrideCommand = config.overrideCommand ?? true;
   const env = { ...image.featureEnv, ...(config.containerEnv ?? {}) };
 
+  // Image metadata, Features and devcontainer.json merged by the spec's rules.
+  const { init, privileged, capAdd, securityOpt, mounts: metadataMounts, entrypoints } = mergeRunProperties(metadata);
   const mounts = [
-    toEngineMount(loaded.workspaceMount, { file: loaded.configFile, jsonPath: 'workspaceMount' }),
-    ...(config.mounts ?? []).map((mount, index) =>
-      toEngineMount(mount, { file: loaded.configFile, jsonPath: `mounts[${index}]` }),
+    ...(loaded.workspaceMount === undefined
+      ? []
+      : [toEngineMount(loaded.workspaceMount, { file: loaded.configFile, jsonPath: 'workspaceMount' })]),
+    ...mergeMounts(metadataMounts, config.mounts ?? []).map(({ mount, jsonPath }) =>
+      toEngineMount(mount, { file: loaded.configFile, jsonPath }),
     ),
   ];
-
-  const featureFlags = metadata.filter((entry) => entry.id !== undefined);
-  const init = config.init ?? featureFlags.some((entry) => entry.init === true);
-  const privileged = config.privileged ?? featureFlags.some((entry) => entry.privileged === true);
-  const capAdd = unique([...(config.capAdd ?? []), ...featureFlags.flatMap((entry) => entry.capAdd ?? [])]);
-  const securityOpt = unique([
-    ...(config.securityOpt ?? []),
-    ...featureFlags.flatMap((entry) => entry.securityOpt ?? []),
-  ]);
+  const featureStart = featureStartCommand({
+    entrypoints,
+    overrideCommand,
+    imageEntrypoint: image.imageCommand?.entrypoint ?? [],
+    imageCmd: image.imageCommand?.cmd ?? [],
+  });
 
   return {
     Image: image.details.id,
@@ -45,8 +47,8 @@ export function containerCreateOptions(
     },
     Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
     User: config.containerUser,
-    Entrypoint: overrideCommand ? ['/bin/sh', '-c', keepAliveScript, '-'] : undefined,
-    Cmd: overrideCommand ? [] : undefined,
+    Entrypoint: featureStart?.Entrypoint ?? (overrideCommand ? ['/bin/sh', '-c', keepAliveScript, '-'] : undefined),
+    Cmd: featureStart?.Cmd ?? (overrideCommand ? [] : undefined),
     HostConfig: {
       Mounts: mounts,
       Init: init || undefined,
@@ -55,8 +57,4 @@ export function containerCreateOptions(
       SecurityOpt: securityOpt.length > 0 ? securityOpt : undefined,
     },
   };
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

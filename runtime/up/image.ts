@@ -1,14 +1,16 @@
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigurationError } from '../errors';
 import type { Engine } from '../engine/client';
 import { packBuildContext } from '../engine/buildContext';
 import { buildImage, ensureImage, type ImageDetails } from '../engine/images';
-import { type MetadataEntry, metadataLabel, readMetadataLabel } from '../config/metadata';
+import { parseImageReference } from '../engine/reference';
+import { type MetadataEntry, readMetadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
-import { resolveFeatures, type ResolvedFeature } from '../features/local';
-import { featureEnvFile, featureFolderName, featureLayerDockerfile } from '../features/dockerfile';
+import type { PlannedFeature } from '../features/dockerfile';
+import { buildFeatureLayer } from '../features/layer';
+import type { LockfileMode } from '../features/lockfile';
+import { planFeatures } from '../features/plan';
 
 export interface PreparedImage {
   /** Name or id the container is created from. */
@@ -16,14 +18,22 @@ export interface PreparedImage {
   details: ImageDetails;
   /** Metadata of the base image and the Features, before devcontainer.json's own entry. */
   metadata: MetadataEntry[];
-  /** Environment the Features add to the container. */
+  /**
+   * Environment the Features add to the container. Always empty now: Feature
+   * containerEnv is baked into the image as ENV lines, which is what gives
+   * `${PATH}` in it Dockerfile semantics.
+   */
   featureEnv: Record<string, string>;
+  /** The image's ENTRYPOINT and CMD, read only when a metadata entry has a Feature entrypoint to run before them. */
+  imageCommand?: { entrypoint: string[]; cmd: string[] };
 }
 
 export interface PrepareImageOptions {
   engine: Engine;
   loaded: LoadedConfig;
   noCache?: boolean;
+  /** How devcontainer-lock.json is used; `update` when omitted. */
+  lockfileMode?: LockfileMode;
   signal?: AbortSignal;
 }
 
@@ -31,9 +41,18 @@ export interface PrepareImageOptions {
 export async function prepareImage(options: PrepareImageOptions): Promise<PreparedImage> {
   const { engine, loaded } = options;
   const logger = engine.logger.child('image');
-  const features = await resolveFeatures(loaded.config.features as Record<string, unknown> | undefined, loaded.configFile);
+  const features = await planFeatures({
+    config: loaded.config,
+    configFile: loaded.configFile,
+    logger: engine.logger,
+    lockfileMode: options.lockfileMode,
+    signal: options.signal,
+  });
 
   const started = Date.now();
+  if (loaded.config.image !== undefined) {
+    parseImageReference(loaded.config.image, `"image" in ${loaded.configFile}`);
+  }
   const base = loaded.config.image
     ? { name: loaded.config.image, details: await ensureImage(engine, loaded.config.image, options.signal) }
     : await buildFromDockerfile(options);
@@ -41,23 +60,30 @@ export async function prepareImage(options: PrepareImageOptions): Promise<Prepar
 
   const baseMetadata = readMetadataLabel(base.details.labels);
   if (features.length === 0) {
-    return { ...base, metadata: baseMetadata, featureEnv: {} };
+    return { ...base, metadata: baseMetadata, featureEnv: {}, imageCommand: await imageCommandFor(engine, base.details.id, baseMetadata) };
   }
 
   const featureStarted = Date.now();
-  const withFeatures = await buildFeatureLayer(options, base, baseMetadata, features);
+  const withFeatures = await installFeatures(options, base, baseMetadata, features);
   logger.info(`Features installed in ${Date.now() - featureStarted} ms`);
   return withFeatures;
 }
 
-/** Lower-case `[a-z0-9._-]` form of a folder name, valid in an image reference. */
+/**
+ * Derives the image name for a workspace: the folder name reduced to
+ * lower-case letters and digits joined by dashes (a valid repository name
+ * whatever the folder is called), cut to 60 characters, plus part of the
+ * devcontainerId so that two folders of the same name do not share an image.
+ */
 export function imageNameFor(loaded: LoadedConfig): string {
   const basename = path
     .basename(loaded.workspaceFolder)
     .normalize('NFKD')
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
   return `devcontainer-${basename || 'workspace'}-${loaded.devcontainerId.slice(0, 10)}`;
 }
 
@@ -106,11 +132,11 @@ async function buildFromDockerfile(options: PrepareImageOptions): Promise<{ name
   return { name: tag, details };
 }
 
-async function buildFeatureLayer(
+async function installFeatures(
   options: PrepareImageOptions,
   base: { name: string; details: ImageDetails },
   baseMetadata: MetadataEntry[],
-  features: ResolvedFeature[],
+  features: PlannedFeature[],
 ): Promise<PreparedImage> {
   const { engine, loaded } = options;
   const config = loaded.config;
@@ -118,34 +144,37 @@ async function buildFeatureLayer(
   const containerUser =
     config.containerUser ?? baseMerged.find((entry) => entry.containerUser)?.containerUser ?? (base.details.user || 'root');
   const remoteUser = config.remoteUser ?? baseMerged.find((entry) => entry.remoteUser)?.remoteUser ?? containerUser;
-  const layer = { baseImage: base.details.id, baseUser: base.details.user, remoteUser, containerUser, features };
 
-  const contextFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'devcontainer-features-'));
-  try {
-    for (const [index, feature] of features.entries()) {
-      const target = path.join(contextFolder, featureFolderName(index));
-      await fs.cp(feature.folder, target, { recursive: true });
-      await fs.writeFile(path.join(target, 'devcontainer-features.env'), featureEnvFile(feature, layer));
-    }
-    const metadata = [...baseMetadata, ...features.map((feature) => feature.metadata)];
-    const tag = `${imageNameFor(loaded)}-features`;
-    const details = await buildImage(engine, {
-      context: await packBuildContext({
-        contextFolder,
-        dockerfileText: featureLayerDockerfile(layer),
-        dockerfileName: 'Dockerfile',
-      }),
-      dockerfile: 'Dockerfile',
-      tag,
-      noCache: options.noCache,
-      labels: { [metadataLabel]: JSON.stringify(metadata) },
-      signal: options.signal,
-    });
-    const featureEnv = Object.assign({}, ...features.map((feature) => feature.containerEnv));
-    return { name: tag, details, metadata, featureEnv };
-  } finally {
-    await fs.rm(contextFolder, { recursive: true, force: true });
-  }
+  const image = await buildFeatureLayer({
+    engine,
+    base,
+    baseMetadata,
+    features,
+    remoteUser,
+    containerUser,
+    tag: `${imageNameFor(loaded)}-features`,
+    devcontainerId: loaded.devcontainerId,
+    noCache: options.noCache,
+    signal: options.signal,
+  });
+  return { ...image, featureEnv: {}, imageCommand: await imageCommandFor(engine, image.details.id, image.metadata) };
+}
+
+/** Reads the image's ENTRYPOINT and CMD when a metadata entry has an entrypoint that must run before them. */
+async function imageCommandFor(
+  engine: Engine,
+  imageId: string,
+  metadata: MetadataEntry[],
+): Promise<PreparedImage['imageCommand']> {
+  if (!metadata.some((entry) => entry.entrypoint)) return undefined;
+  engine.logger.debug(`GET /images/${imageId.slice(0, 19)}/json`);
+  const info = await engine.docker.getImage(imageId).inspect();
+  return { entrypoint: toArgv(info.Config?.Entrypoint), cmd: toArgv(info.Config?.Cmd) };
+}
+
+function toArgv(value: string | string[] | null | undefined): string[] {
+  if (!value) return [];
+  return typeof value === 'string' ? ['/bin/sh', '-c', value] : value;
 }
 
 async function assertFolder(folder: string, configFile: string): Promise<void> {

@@ -7,14 +7,16 @@ import {
   startAndCheck,
 } from '../engine/containers';
 import { loadConfig, identityLabels } from '../config/load';
-import { configMetadata, type MergedMetadata, mergeMetadata, readMetadataLabel } from '../config/metadata';
+import { configMetadata, type MetadataEntry, metadataLabel, mergeMetadata, type UserEnvProbe } from '../config/metadata';
+import { applyRunArgs, parseRunArgs } from '../config/runArgs';
+import type Dockerode from 'dockerode';
+import { execCapture } from '../engine/exec';
+import { lockDevContainer } from './lock';
 import type { LoadedConfig } from '../config/types';
-import { throwIfAborted } from '../errors';
+import { ConfigurationError, EnvironmentError, throwIfAborted } from '../errors';
 import type { Logger } from '../log';
-import type { LifecycleContext } from '../lifecycle/run';
 import { runInitializeCommand } from '../lifecycle/host';
-import { remoteEnvironment } from './environment';
-import { runDueLifecycleCommands } from './lifecycle';
+import { describeRunningContainer, remoteUserOf, runUserCommands, type UserCommandsOptions } from './running';
 import { containerCreateOptions } from './container';
 import { prepareImage } from './image';
 
@@ -32,6 +34,17 @@ export interface UpOptions {
    * Without it, `up` returns after every due command.
    */
   returnAtWaitFor?: boolean;
+  /** Fail unless the container exists already (`--expect-existing-container`). */
+  expectExistingContainer?: boolean;
+  /** `--id-label name=value`: find the container by these labels, and add them to a new one. */
+  idLabels?: string[];
+  /** Mount the Git root that contains the workspace; see LoadConfigOptions. Default true. */
+  mountGitRoot?: boolean;
+  /** Run no lifecycle command in the container (`--skip-post-create`). */
+  skipLifecycle?: boolean;
+  stopAfter?: UserCommandsOptions['stopAfter'];
+  defaultUserEnvProbe?: UserEnvProbe;
+  extraRemoteEnv?: Record<string, string>;
   logger: Logger;
   signal?: AbortSignal;
   /** An engine connection to reuse; one is opened when omitted. */
@@ -63,7 +76,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const logger = options.logger.child('up');
   const started = Date.now();
 
-  const loaded = await loadConfig({ workspaceFolder: options.workspaceFolder, configFile: options.configFile });
+  const loaded = await loadConfig({
+    workspaceFolder: options.workspaceFolder,
+    configFile: options.configFile,
+    mountGitRoot: options.mountGitRoot,
+  });
   logger.info(`Using ${loaded.configFile}`);
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
   throwIfAborted(options.signal);
@@ -78,64 +95,162 @@ export async function up(options: UpOptions): Promise<UpResult> {
     });
   }
 
-  let existing = await findContainer(engine, identityLabels(loaded.workspaceFolder, loaded.configFile));
+  const unlock = await lockDevContainer(loaded.devcontainerId, { logger, signal: options.signal });
+  try {
+    const { containerId, created } = await acquireContainer(engine, loaded, options);
+    try {
+      return await finishUp({ engine, loaded, containerId, created, options, started });
+    } catch (error) {
+      if (error instanceof EnvironmentError && error.details.containerId === undefined) {
+        error.details.containerId = containerId;
+      }
+      throw error;
+    }
+  } finally {
+    await unlock();
+  }
+}
+
+/** Finds, starts, or builds and creates the workspace's container. */
+async function acquireContainer(
+  engine: Engine,
+  loaded: LoadedConfig,
+  options: UpOptions,
+): Promise<{ containerId: string; created: boolean }> {
+  const logger = options.logger.child('up');
+  const labels = containerLabels(loaded, options.idLabels);
+  const lookup = options.idLabels && options.idLabels.length > 0 ? parseKeyValueLabels(options.idLabels) : identityLabels(loaded.workspaceFolder, loaded.configFile);
+
+  let existing = await findContainer(engine, lookup);
+  if (!existing && options.expectExistingContainer) {
+    throw new EnvironmentError(
+      `No dev container found for ${loaded.workspaceFolder}, and --expect-existing-container was given. Run \`up\` without it first.`,
+      { endpoint: engine.endpoint },
+    );
+  }
   if (existing && options.removeExistingContainer) {
     logger.info(`Removing container ${existing.id.slice(0, 12)}`);
     await removeContainer(engine, existing.id);
     existing = undefined;
   }
 
-  let containerId: string;
-  let created = false;
   if (existing) {
-    containerId = existing.id;
     if (existing.state !== 'running') {
-      logger.info(`Starting container ${containerId.slice(0, 12)}`);
-      await startAndCheck(engine, containerId);
+      logger.info(`Starting container ${existing.id.slice(0, 12)}`);
+      await startAndCheck(engine, existing.id);
     } else {
-      logger.info(`Reusing running container ${containerId.slice(0, 12)}`);
+      logger.info(`Reusing running container ${existing.id.slice(0, 12)}`);
     }
-  } else {
-    const image = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
-    const metadata = [...image.metadata, configMetadata(loaded.config)];
-    containerId = await createContainer(engine, containerCreateOptions(loaded, image, metadata));
-    created = true;
-    logger.info(`Created container ${containerId.slice(0, 12)}`);
-    try {
-      await startAndCheck(engine, containerId);
-    } catch (error) {
-      await removeContainer(engine, containerId);
-      throw error;
-    }
+    return { containerId: existing.id, created: false };
   }
 
+  const image = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
+  throwIfAborted(options.signal);
+  const metadata = [...image.metadata, configMetadata(loaded.config)];
+  const createOptions = withRunArgs(loaded, containerCreateOptions(loaded, image, metadata));
+  // The identity and metadata labels win over a `--label` in runArgs.
+  createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(metadata) };
+  const containerId = await createContainer(engine, createOptions);
+  logger.info(`Created container ${containerId.slice(0, 12)}`);
+  try {
+    throwIfAborted(options.signal);
+    await startAndCheck(engine, containerId);
+    throwIfAborted(options.signal);
+    await checkRemoteUser(engine, containerId, metadata);
+  } catch (error) {
+    await removeContainer(engine, containerId);
+    throw error;
+  }
+  return { containerId, created: true };
+}
+
+/**
+ * Applies devcontainer.json's runArgs to the create request. An
+ * `--entrypoint` there would replace the keep-alive command that
+ * overrideCommand installs, so the two together are rejected.
+ */
+function withRunArgs(loaded: LoadedConfig, createOptions: Dockerode.ContainerCreateOptions): Dockerode.ContainerCreateOptions {
+  const runArgs = loaded.config.runArgs ?? [];
+  if (runArgs.length === 0) {
+    return createOptions;
+  }
+  const parsed = parseRunArgs(runArgs, { file: loaded.configFile });
+  if (parsed.entrypoint !== undefined && (loaded.config.overrideCommand ?? true)) {
+    throw new ConfigurationError(
+      `"runArgs" in ${loaded.configFile} sets --entrypoint, which overrideCommand would replace. ` +
+        'Set "overrideCommand": false to use that entrypoint, or remove --entrypoint.',
+      { file: loaded.configFile, jsonPath: 'runArgs' },
+    );
+  }
+  return applyRunArgs(createOptions, parsed);
+}
+
+/** The container's labels: the spec's identity labels plus any `--id-label`. */
+function containerLabels(loaded: LoadedConfig, idLabels: string[] | undefined): Record<string, string> {
+  return { ...identityLabels(loaded.workspaceFolder, loaded.configFile), ...parseKeyValueLabels(idLabels ?? []) };
+}
+
+function parseKeyValueLabels(pairs: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) {
+      throw new ConfigurationError(`Invalid --id-label "${pair}": expected name=value.`);
+    }
+    labels[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return labels;
+}
+
+/**
+ * Checks that the remote user exists in a new container, because every
+ * later exec as that user would fail with a less clear message.
+ */
+async function checkRemoteUser(engine: Engine, containerId: string, metadata: MetadataEntry[]): Promise<void> {
   const info = await inspectContainer(engine, containerId);
-  const merged = mergeMetadata(readMetadataLabel(info.Config.Labels));
-  const remoteUser = remoteUserOf(merged, info.Config.User);
-  const remoteEnv = await remoteEnvironment({ engine, info, merged, remoteUser, signal: options.signal });
-  const lifecycle: LifecycleContext = {
+  const remoteUser = remoteUserOf(mergeMetadata(metadata), info.Config.User);
+  if (remoteUser === 'root' || remoteUser === '0') {
+    return;
+  }
+  const result = await execCapture(engine, containerId, { cmd: ['id', '-u'], user: remoteUser });
+  if (result.exitCode !== 0) {
+    throw new ConfigurationError(
+      `The remote user "${remoteUser}" does not exist in the container: ${(result.stderr || result.stdout).trim()}. ` +
+        'Create the user in the image (for example with useradd in the Dockerfile) or change "remoteUser" or "containerUser".',
+      { file: String(info.Config.Labels['devcontainer.config_file'] ?? ''), jsonPath: 'remoteUser' },
+    );
+  }
+}
+
+interface FinishOptions {
+  engine: Engine;
+  loaded: LoadedConfig;
+  containerId: string;
+  created: boolean;
+  options: UpOptions;
+  started: number;
+}
+
+/** Runs the due lifecycle commands in the started container and assembles the result. */
+async function finishUp({ engine, loaded, containerId, created, options, started }: FinishOptions): Promise<UpResult> {
+  const logger = options.logger.child('up');
+  const running = await describeRunningContainer({
     engine,
     containerId,
-    remoteUser,
-    workspaceFolder: loaded.containerWorkspaceFolder,
-    remoteEnv,
+    loaded,
+    defaultUserEnvProbe: options.defaultUserEnvProbe,
+    extraRemoteEnv: options.extraRemoteEnv,
     signal: options.signal,
-  };
-
-  // A failed lifecycle command leaves the container running, so its state can
-  // be inspected; the next `up` reruns the commands that did not finish.
-  let waitForReached: () => void = () => undefined;
-  const atWaitFor = new Promise<void>((resolve) => (waitForReached = resolve));
-  const remainingLifecycle = runDueLifecycleCommands(lifecycle, merged, {
-    skipPostAttach: options.skipPostAttach ?? false,
-    onWaitForReached: () => waitForReached(),
   });
-  if (options.returnAtWaitFor) {
-    await Promise.race([atWaitFor, remainingLifecycle]);
-    remainingLifecycle.catch(() => undefined);
-  } else {
-    await remainingLifecycle;
-  }
+  const { remaining: remainingLifecycle } = options.skipLifecycle
+    ? { remaining: Promise.resolve() }
+    : await runUserCommands(running, {
+        skipPostAttach: options.skipPostAttach ?? false,
+        stopAfter: options.stopAfter,
+        returnAtWaitFor: options.returnAtWaitFor,
+        signal: options.signal,
+      });
+  const { remoteUser, remoteEnv } = running;
 
   logger.info(`Container ${containerId.slice(0, 12)} ready in ${Date.now() - started} ms`);
   return {
@@ -149,9 +264,4 @@ export async function up(options: UpOptions): Promise<UpResult> {
     engine,
     loaded,
   };
-}
-
-/** Picks the remote user in the spec's order: remoteUser, containerUser, then the image's user. */
-export function remoteUserOf(merged: MergedMetadata, imageUser: string | undefined): string {
-  return merged.remoteUser ?? merged.containerUser ?? (imageUser || 'root');
 }

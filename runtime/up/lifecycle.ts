@@ -6,6 +6,12 @@ import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } 
 export interface DueCommandsOptions {
   skipPostAttach: boolean;
   /**
+   * Stop early: after the command `waitFor` names (`--skip-non-blocking-commands`),
+   * or after updateContentCommand, rerunning it even if it ran before, for
+   * prebuilt images (`--prebuild`).
+   */
+  stopAfter?: 'waitFor' | 'prebuild';
+  /**
    * Called once the command that `waitFor` names has finished (at once when
    * it has nothing to run), so a caller can attach while the rest runs.
    */
@@ -26,15 +32,16 @@ export async function runDueLifecycleCommands(
   merged: MergedMetadata,
   options: DueCommandsOptions,
 ): Promise<void> {
-  const waitFor = merged.waitFor ?? 'updateContentCommand';
+  const waitFor = options.stopAfter === 'prebuild' ? 'updateContentCommand' : (merged.waitFor ?? 'updateContentCommand');
   let reached = false;
   const reach = (name: NonNullable<DevContainerConfig['waitFor']>) => {
     if (!reached && name === waitFor) {
       reached = true;
       options.onWaitForReached?.();
     }
+    return reached && options.stopAfter !== undefined;
   };
-  reach('initializeCommand');
+  if (reach('initializeCommand')) return;
 
   const hasOnce = onceCommands.some((name) => merged.lifecycle[name].length > 0);
   const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
@@ -42,11 +49,12 @@ export async function runDueLifecycleCommands(
   const markers = hasOnce || hasPostStart ? await readMarkers(context) : new Set<string>();
 
   for (const name of onceCommands) {
-    if (merged.lifecycle[name].length > 0 && !markers.has(name)) {
+    const rerun = options.stopAfter === 'prebuild' && name === 'updateContentCommand';
+    if (merged.lifecycle[name].length > 0 && (rerun || !markers.has(name))) {
       await runLifecycleCommand(context, name, merged.lifecycle[name]);
       await writeMarker(context, name);
     }
-    reach(name);
+    if (reach(name)) return;
   }
 
   if (hasPostStart) {
@@ -57,7 +65,7 @@ export async function runDueLifecycleCommands(
       await writeMarker(context, startMarker);
     }
   }
-  reach('postStartCommand');
+  if (reach('postStartCommand')) return;
 
   if (hasPostAttach) {
     await runLifecycleCommand(context, 'postAttachCommand', merged.lifecycle.postAttachCommand);

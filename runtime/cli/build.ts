@@ -1,0 +1,33 @@
+import type { Argv } from 'yargs';
+import { buildDevContainerImage } from '../build';
+import { commonOptions, parseKeyValues } from './options';
+import { runJsonCommand } from './output';
+import { configPath } from './up';
+
+export function buildCommand(argv: Argv) {
+  return argv.command(
+    'build [path]',
+    'Build the image of a dev container configuration, labelled with its metadata',
+    (y) =>
+      commonOptions(y)
+        .positional('path', { type: 'string', describe: 'Workspace folder (same as --workspace-folder)' })
+        .option('image-name', { type: 'string', array: true, describe: 'Name for the built image (repeatable)' })
+        .option('no-cache', { type: 'boolean', default: false, describe: 'Build without the build cache' })
+        .option('push', { type: 'boolean', default: false, describe: 'Push the image names to their registries' })
+        .option('label', { type: 'string', array: true, describe: 'Label name=value added to the image (repeatable)' }),
+    async (args) => {
+      process.exitCode = await runJsonCommand(args, async ({ logger, signal }) =>
+        buildDevContainerImage({
+          workspaceFolder: args.path ?? args['workspace-folder'],
+          configFile: configPath(args),
+          imageNames: args['image-name'] ?? [],
+          noCache: args['no-cache'],
+          push: args.push,
+          labels: parseKeyValues(args.label, '--label'),
+          logger,
+          signal,
+        }),
+      );
+    },
+  );
+}

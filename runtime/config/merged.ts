@@ -1,0 +1,51 @@
+import { lifecycleCommandNames, type MetadataEntry } from './metadata';
+import type { DevContainerConfig, LifecycleCommand } from './types';
+
+/**
+ * The merged configuration that `read-configuration
+ * --include-merged-configuration` prints: devcontainer.json with the image
+ * and Feature metadata folded in by the spec's merge rules, in the shape the
+ * reference CLI uses (lifecycle commands become `onCreateCommands` and so on,
+ * customizations become one array per tool).
+ */
+export function mergedConfiguration(config: DevContainerConfig, entries: MetadataEntry[]): Record<string, unknown> {
+  const all = entries as Record<string, unknown>[];
+  const merged: Record<string, unknown> = { ...config };
+  for (const name of lifecycleCommandNames) {
+    delete merged[name];
+  }
+
+  const last = (key: string) => [...all].reverse().find((entry) => entry[key] !== undefined)?.[key];
+  for (const key of ['remoteUser', 'containerUser', 'userEnvProbe', 'waitFor', 'shutdownAction', 'overrideCommand', 'updateRemoteUserUID']) {
+    const value = last(key);
+    if (value !== undefined) merged[key] = value;
+  }
+  merged.init = all.some((entry) => entry.init === true);
+  merged.privileged = all.some((entry) => entry.privileged === true);
+
+  const union = (key: string) => [...new Set(all.flatMap((entry) => (Array.isArray(entry[key]) ? (entry[key] as unknown[]) : [])))];
+  for (const key of ['capAdd', 'securityOpt', 'forwardPorts']) {
+    const values = union(key);
+    if (values.length > 0) merged[key] = values;
+  }
+  const mounts = all.flatMap((entry) => (Array.isArray(entry.mounts) ? (entry.mounts as unknown[]) : []));
+  if (mounts.length > 0) merged.mounts = mounts;
+
+  const customizations: Record<string, unknown[]> = {};
+  for (const entry of all) {
+    for (const [tool, value] of Object.entries((entry.customizations ?? {}) as Record<string, unknown>)) {
+      (customizations[tool] ??= []).push(value);
+    }
+  }
+  merged.customizations = customizations;
+
+  for (const name of lifecycleCommandNames) {
+    merged[`${name}s`] = all
+      .map((entry) => entry[name] as LifecycleCommand | undefined)
+      .filter((command): command is LifecycleCommand => command !== undefined);
+  }
+  merged.remoteEnv = Object.assign({}, ...all.map((entry) => entry.remoteEnv ?? {}));
+  merged.containerEnv = Object.assign({}, ...all.map((entry) => entry.containerEnv ?? {}));
+  merged.portsAttributes = Object.assign({}, ...all.map((entry) => entry.portsAttributes ?? {}));
+  return merged;
+}

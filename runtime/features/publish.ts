@@ -1,0 +1,164 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as semver from 'semver';
+import { ConfigurationError } from '../errors';
+import type { Logger } from '../log';
+import { RegistryClient } from '../oci/client';
+import { buildArtifactManifest, emptyConfig, mediaTypes, metadataAnnotation } from '../oci/manifest';
+import { InvalidReferenceError, type OciReference, parseOciReference } from '../oci/reference';
+import { collectionFileName, featureArchiveName, packageFeatures } from './package';
+import type { FeatureManifest } from './types';
+
+export interface PublishOptions {
+  target: string;
+  /** Registry host, for example `ghcr.io` or `127.0.0.1:5000`. */
+  registry: string;
+  /** Collection namespace, for example `owner/repo`. */
+  namespace: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface PublishedFeature {
+  publishedTags: string[];
+  digest: string;
+  version: string;
+  publishedLegacyIds?: string[];
+}
+
+/**
+ * Computes the tags to move for a new version, as the distribution spec
+ * describes: the full version always, `MAJOR.MINOR`, `MAJOR` and `latest`
+ * only when no published version in their range is higher. Returns undefined
+ * when the version is published already.
+ */
+export function semanticTags(version: string, publishedTags: string[]): string[] | undefined {
+  if (publishedTags.includes(version)) return undefined;
+  const parsed = semver.parse(version);
+  if (!parsed) throw new ConfigurationError(`Version "${version}" is not a semantic version (MAJOR.MINOR.PATCH).`);
+  const published = publishedTags.filter((tag) => semver.valid(tag));
+  const tags: string[] = [];
+  const addIfNewest = (range: string, tag: string) => {
+    const newest = semver.maxSatisfying(published, range);
+    if (newest === null || semver.gt(version, newest)) tags.push(tag);
+  };
+  addIfNewest(`${parsed.major}.x.x`, `${parsed.major}`);
+  addIfNewest(`${parsed.major}.${parsed.minor}.x`, `${parsed.major}.${parsed.minor}`);
+  tags.push(version);
+  addIfNewest('x.x.x', 'latest');
+  return tags;
+}
+
+/**
+ * Packages and publishes Features to an OCI registry: each Feature as
+ * `registry/namespace/id` (and under each legacy id), tagged by
+ * semanticTags, with its devcontainer-feature.json in the
+ * `dev.containers.metadata` annotation; then the collection metadata as
+ * `registry/namespace:latest`. Returns the result per Feature id; a Feature
+ * whose version is published already is skipped with a warning.
+ */
+export async function publishFeatures(options: PublishOptions): Promise<Record<string, PublishedFeature | Record<string, never>>> {
+  const logger = options.logger.child('publish');
+  const client = new RegistryClient({ logger: options.logger, env: options.env });
+  const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'features-output-'));
+  try {
+    const packaged = await packageFeatures({ target: options.target, outputFolder: path.join(outputFolder, 'out'), logger, forceCleanOutputFolder: true });
+    const results: Record<string, PublishedFeature | Record<string, never>> = {};
+    for (const { manifest, archive } of packaged.features) {
+      const layer = await fs.readFile(archive);
+      const published = await publishOne({ client, logger, options, manifest, layer, id: manifest.id });
+      if (!published) {
+        results[manifest.id] = {};
+        continue;
+      }
+      const legacy: string[] = [];
+      for (const legacyId of manifest.legacyIds ?? []) {
+        if (await publishOne({ client, logger, options, manifest, layer, id: legacyId })) legacy.push(legacyId);
+      }
+      results[manifest.id] = { ...published, version: manifest.version as string, ...(legacy.length > 0 ? { publishedLegacyIds: legacy } : {}) };
+    }
+
+    const collection = await fs.readFile(packaged.collectionFile);
+    await pushArtifact(client, collectionReference(options), ['latest'], {
+      layer: collection,
+      layerMediaType: mediaTypes.collectionLayer,
+      layerTitle: collectionFileName,
+      annotations: options.registry === 'ghcr.io' ? { 'com.github.package.type': 'devcontainer_collection' } : undefined,
+    }, options.signal);
+    logger.info(`Published collection metadata to ${options.registry}/${options.namespace}:latest`);
+    return results;
+  } finally {
+    await fs.rm(outputFolder, { recursive: true, force: true });
+  }
+}
+
+interface PublishOneOptions {
+  client: RegistryClient;
+  logger: Logger;
+  options: PublishOptions;
+  manifest: FeatureManifest;
+  layer: Buffer;
+  /** The id to publish under: the Feature's id or one of its legacyIds. */
+  id: string;
+}
+
+async function publishOne(input: PublishOneOptions): Promise<Omit<PublishedFeature, 'version'> | undefined> {
+  const { options, manifest } = input;
+  const text = `${options.registry}/${options.namespace}/${input.id}`;
+  let reference: OciReference;
+  try {
+    reference = parseOciReference(text);
+  } catch (error) {
+    throw new ConfigurationError(`Cannot publish Feature ${manifest.id} as ${text}: ${(error as InvalidReferenceError).message}`, undefined, { cause: error });
+  }
+  const version = manifest.version as string;
+  const tags = semanticTags(version, await input.client.listTags(reference, options.signal));
+  if (!tags) {
+    input.logger.warn(`Version ${version} of ${reference.resource} is published already; skipping it.`);
+    return undefined;
+  }
+  const annotations: Record<string, string> = { [metadataAnnotation]: JSON.stringify(manifest) };
+  if (options.registry === 'ghcr.io') annotations['com.github.package.type'] = 'devcontainer_feature';
+  const digest = await pushArtifact(input.client, reference, tags, {
+    layer: input.layer,
+    layerMediaType: mediaTypes.featureLayer,
+    layerTitle: featureArchiveName(manifest.id),
+    annotations,
+  }, options.signal);
+  input.logger.info(`Published ${reference.resource} with tags ${tags.join(', ')} (${digest})`);
+  return { publishedTags: tags, digest };
+}
+
+async function pushArtifact(
+  client: RegistryClient,
+  reference: OciReference,
+  tags: string[],
+  artifact: Parameters<typeof buildArtifactManifest>[0],
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const { bytes, digest, manifest } = buildArtifactManifest(artifact);
+  for (const [blob, blobDigest] of [[emptyConfig, manifest.config.digest], [artifact.layer, manifest.layers[0].digest]] as const) {
+    if (!(await client.blobExists(reference, blobDigest, signal))) {
+      await client.uploadBlob(reference, blob, signal);
+    }
+  }
+  for (const tag of tags) {
+    await client.putManifest(reference, tag, bytes, signal);
+  }
+  return digest;
+}
+
+/** The collection is published at `registry/namespace`, which may have fewer than three segments. */
+function collectionReference(options: PublishOptions): OciReference {
+  const segments = options.namespace.split('/');
+  return {
+    registry: options.registry,
+    namespace: segments.slice(0, -1).join('/'),
+    id: segments[segments.length - 1],
+    path: options.namespace,
+    resource: `${options.registry}/${options.namespace}`,
+    tag: 'latest',
+  };
+}

@@ -1,0 +1,108 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { removeContainer } from '../engine/containers';
+import { runExec } from '../engine/exec';
+import type { Logger } from '../log';
+import type { UpOptions, UpResult } from '../up/index';
+import testLibrary from './test-lib.sh';
+
+/** One test: a devcontainer.json to bring up and a script to run in the container. */
+export interface FeatureTestCase {
+  name: string;
+  /** The test folder whose files are copied into the workspace. */
+  testFolder: string;
+  /** Script in the test folder, run from the workspace folder. */
+  script: string;
+  config: Record<string, unknown>;
+}
+
+export interface RunFeatureTestOptions {
+  sourceFolder: string;
+  /** Ids of the Features in sourceFolder; these keys in `features` become local Features. */
+  featureIds: string[];
+  baseImage: string;
+  remoteUser?: string;
+  preserveTestContainers?: boolean;
+  logger: Logger;
+  output: (line: string) => void;
+  signal?: AbortSignal;
+  up: (options: UpOptions) => Promise<UpResult>;
+}
+
+/**
+ * Runs one test: writes a workspace whose .devcontainer holds the scenario
+ * config and copies of the collection's Features, brings it up, and runs the
+ * script with the test library beside it. Returns whether the script exited 0.
+ */
+export async function runFeatureTest(testCase: FeatureTestCase, options: RunFeatureTestOptions): Promise<boolean> {
+  const root = await fs.mkdtemp(path.join(path.dirname(options.sourceFolder), '.features-test-'));
+  const workspace = path.join(root, testCase.name.replace(/[^A-Za-z0-9._-]+/g, '-'));
+  let result: UpResult | undefined;
+  try {
+    await writeWorkspace(workspace, testCase, options);
+    result = await options.up({ workspaceFolder: workspace, logger: options.logger, signal: options.signal, mountGitRoot: false });
+    const lines = lineWriter(options.output);
+    const exitCode = await runExec(result.engine, result.containerId, {
+      cmd: ['/bin/sh', '-c', 'chmod +x "./$0" && exec "./$0"', testCase.script],
+      user: result.remoteUser,
+      workingDir: result.remoteWorkspaceFolder,
+      env: result.remoteEnv,
+      stdout: lines,
+      stderr: lines,
+      signal: options.signal,
+    });
+    await new Promise<void>((resolve) => lines.end(resolve));
+    options.output(exitCode === 0 ? `Test '${testCase.name}' passed` : `Test '${testCase.name}' failed: ${testCase.script} exited with ${exitCode}`);
+    return exitCode === 0;
+  } finally {
+    if (result && !options.preserveTestContainers) {
+      const info = await result.engine.docker.getContainer(result.containerId).inspect().catch(() => undefined);
+      await removeContainer(result.engine, result.containerId);
+      if (info) await result.engine.docker.getImage(info.Image).remove({ force: true }).catch(() => undefined);
+    }
+    if (!options.preserveTestContainers) await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+async function writeWorkspace(workspace: string, testCase: FeatureTestCase, options: RunFeatureTestOptions): Promise<void> {
+  const devcontainer = path.join(workspace, '.devcontainer');
+  await fs.mkdir(devcontainer, { recursive: true });
+  // The test files go to the workspace, where the script runs, and to
+  // .devcontainer, where a scenario's build.dockerfile is relative to.
+  await fs.cp(testCase.testFolder, workspace, { recursive: true });
+  await fs.cp(testCase.testFolder, devcontainer, { recursive: true });
+  await fs.writeFile(path.join(workspace, 'dev-container-features-test-lib'), testLibrary, { mode: 0o755 });
+
+  const config = { ...testCase.config };
+  const features: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((config.features ?? {}) as Record<string, unknown>)) {
+    if (options.featureIds.includes(key)) {
+      await fs.cp(path.join(options.sourceFolder, key), path.join(devcontainer, key), { recursive: true });
+      features[`./${key}`] = value;
+    } else {
+      features[key] = value;
+    }
+  }
+  config.features = features;
+  if (config.image === undefined && config.build === undefined && config.dockerFile === undefined) config.image = options.baseImage;
+  if (options.remoteUser && config.remoteUser === undefined) config.remoteUser = options.remoteUser;
+  await fs.writeFile(path.join(devcontainer, 'devcontainer.json'), JSON.stringify(config, null, 2));
+}
+
+function lineWriter(onLine: (line: string) => void): Writable {
+  let pending = '';
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+      callback();
+    },
+    final(callback) {
+      if (pending) onLine(pending);
+      callback();
+    },
+  });
+}
