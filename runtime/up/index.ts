@@ -19,6 +19,7 @@ import { runInitializeCommand } from '../lifecycle/host';
 import { describeRunningContainer, remoteUserOf, runUserCommands, type UserCommandsOptions } from './running';
 import { containerCreateOptions } from './container';
 import { prepareImage } from './image';
+import { updateRemoteUserUid } from './uid';
 
 export interface UpOptions {
   workspaceFolder: string;
@@ -144,9 +145,10 @@ async function acquireContainer(
     return { containerId: existing.id, created: false };
   }
 
-  const image = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
+  const prepared = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
   throwIfAborted(options.signal);
-  const metadata = [...image.metadata, configMetadata(loaded.config)];
+  const metadata = [...prepared.metadata, configMetadata(loaded.config)];
+  const image = await updateRemoteUserUid({ engine, loaded, image: prepared, metadata, signal: options.signal });
   const createOptions = withRunArgs(loaded, containerCreateOptions(loaded, image, metadata));
   // The identity and metadata labels win over a `--label` in runArgs.
   createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(metadata) };
