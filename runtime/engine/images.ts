@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CancelledError, EnvironmentError, throwIfAborted } from '../errors';
 import { type Engine, engineError, engineMessage } from './client';
+import type { BuildParameters } from './buildOptions';
 
 export interface ImageDetails {
   id: string;
@@ -66,6 +67,8 @@ export interface BuildOptions {
   noCache?: boolean;
   cacheFrom?: string[];
   labels?: Record<string, string>;
+  /** Further Engine API build parameters, from `build.options`; they win over the fields above. */
+  parameters?: BuildParameters;
   signal?: AbortSignal;
 }
 
@@ -89,6 +92,9 @@ export async function buildImage(engine: Engine, options: BuildOptions): Promise
       labels: options.labels,
       rm: true,
       forcerm: true,
+      ...options.parameters,
+      ...(options.parameters?.buildargs ? { buildargs: { ...options.buildArgs, ...options.parameters.buildargs } } : {}),
+      ...(options.parameters?.labels ? { labels: { ...options.labels, ...options.parameters.labels } } : {}),
     })) as Readable;
   } catch (error) {
     throw engineError(engine, `Building image ${options.tag}`, error, options.tag);

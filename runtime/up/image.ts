@@ -5,6 +5,7 @@ import type { Engine } from '../engine/client';
 import { packBuildContext } from '../engine/buildContext';
 import { buildImage, ensureImage, type ImageDetails } from '../engine/images';
 import { parseImageReference } from '../engine/reference';
+import { parseBuildOptions } from '../engine/buildOptions';
 import { type MetadataEntry, readMetadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
 import type { PlannedFeature } from '../features/dockerfile';
@@ -127,6 +128,7 @@ async function buildFromDockerfile(options: PrepareImageOptions): Promise<{ name
     target: config.build?.target,
     noCache: options.noCache,
     cacheFrom: typeof cacheFrom === 'string' ? [cacheFrom] : cacheFrom,
+    parameters: parseBuildOptions(config.build?.options ?? [], loaded.configFile),
     signal: options.signal,
   });
   return { name: tag, details };

@@ -20,6 +20,7 @@ import { describeRunningContainer, remoteUserOf, runUserCommands, type UserComma
 import { containerCreateOptions } from './container';
 import { prepareImage } from './image';
 import { updateRemoteUserUid } from './uid';
+import { applyHostRequirements, withAppPorts } from './hostProperties';
 
 export interface UpOptions {
   workspaceFolder: string;
@@ -149,7 +150,11 @@ async function acquireContainer(
   throwIfAborted(options.signal);
   const metadata = [...prepared.metadata, configMetadata(loaded.config)];
   const image = await updateRemoteUserUid({ engine, loaded, image: prepared, metadata, signal: options.signal });
-  const createOptions = withRunArgs(loaded, containerCreateOptions(loaded, image, metadata));
+  const createOptions = await applyHostRequirements(
+    engine,
+    loaded,
+    withAppPorts(loaded, withRunArgs(loaded, containerCreateOptions(loaded, image, metadata))),
+  );
   // The identity and metadata labels win over a `--label` in runArgs.
   createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(metadata) };
   const containerId = await createContainer(engine, createOptions);

@@ -192,6 +192,31 @@ describe('workspace and users', () => {
     assert.equal((await containersOf(folder)).length, 0);
   });
 
+  test('appPort, build options and host requirements', async () => {
+    const folder = workspace({
+      '.devcontainer/devcontainer.json': JSON.stringify({
+        build: { dockerfile: 'Dockerfile', options: ['--label', 'test.option=set', '--add-host=buildhost:10.9.8.7'] },
+        appPort: [18123, '127.0.0.1:18124:81'],
+        hostRequirements: { cpus: 512, memory: '4tb' },
+      }),
+      '.devcontainer/Dockerfile': 'FROM debian:bookworm\nRUN grep buildhost /etc/hosts > /build-hosts\n',
+    });
+    const result = await runCli(['up', '--workspace-folder', folder]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /hostRequirements\.cpus is 512, but the engine has \d+ CPUs/);
+    assert.match(result.stderr, /hostRequirements\.memory is 4tb/);
+    const [container] = await containersOf(folder);
+    const info = await docker.getContainer(container.Id).inspect();
+    assert.deepEqual(info.HostConfig.PortBindings, {
+      '18123/tcp': [{ HostIp: '127.0.0.1', HostPort: '18123' }],
+      '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '18124' }],
+    });
+    const image = await docker.getImage(info.Image).inspect();
+    assert.equal(image.Config.Labels['test.option'], 'set');
+    const hosts = await runCli(['exec', '--workspace-folder', folder, 'cat', '/build-hosts']);
+    assert.match(hosts.stdout, /10\.9\.8\.7\s+buildhost/);
+  });
+
   test('fifo in build context is skipped', async () => {
     const folder = workspace({
       '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile', context: '..' } }),
