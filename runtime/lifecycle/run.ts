@@ -10,6 +10,8 @@ export interface LifecycleContext {
   workspaceFolder: string;
   /** Environment of lifecycle processes: the probed user environment and remoteEnv. */
   remoteEnv: Record<string, string>;
+  /** The container's `State.StartedAt`, which identifies the current start. */
+  startedAt: string;
   signal?: AbortSignal;
 }
 

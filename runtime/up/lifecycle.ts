@@ -1,4 +1,4 @@
-import { inspectContainer } from '../engine/containers';
+import { MarkerCache } from '../lifecycle/markerCache';
 import type { DevContainerConfig } from '../config/types';
 import type { MergedMetadata } from '../config/metadata';
 import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
@@ -23,7 +23,8 @@ const onceCommands = ['onCreateCommand', 'updateContentCommand', 'postCreateComm
 /**
  * Runs the container-side lifecycle commands that are due, in the spec's
  * order. onCreate, updateContent and postCreate run once per container,
- * recorded by a marker file in it. postStart runs once per container start,
+ * recorded by a marker file in it (with a copy on the host that spares the
+ * lookup on warm runs). postStart runs once per container start,
  * identified by the start time. postAttach runs on every call. A failure
  * stops the commands after it.
  */
@@ -46,25 +47,36 @@ export async function runDueLifecycleCommands(
   const hasOnce = onceCommands.some((name) => merged.lifecycle[name].length > 0);
   const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
   const hasPostAttach = !options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0;
-  const markers = hasOnce || hasPostStart ? await readMarkers(context) : new Set<string>();
+  const startMarker = `postStartCommand-${Date.parse(context.startedAt)}`;
+  const due = [
+    ...onceCommands.filter((name) => merged.lifecycle[name].length > 0),
+    ...(hasPostStart ? [startMarker] : []),
+  ];
+  const cache = new MarkerCache(context.containerId);
+  const markers = await cache.read();
+  if (due.some((name) => !markers.has(name))) {
+    for (const name of await readMarkers(context)) markers.add(name);
+  }
+  const record = async (name: string) => {
+    await writeMarker(context, name);
+    markers.add(name);
+    await cache.write(markers);
+  };
 
   for (const name of onceCommands) {
     const rerun = options.stopAfter === 'prebuild' && name === 'updateContentCommand';
     if (merged.lifecycle[name].length > 0 && (rerun || !markers.has(name))) {
       await runLifecycleCommand(context, name, merged.lifecycle[name]);
-      await writeMarker(context, name);
+      await record(name);
     }
     if (reach(name)) return;
   }
 
-  if (hasPostStart) {
-    const info = await inspectContainer(context.engine, context.containerId);
-    const startMarker = `postStartCommand-${Date.parse(info.State.StartedAt)}`;
-    if (!markers.has(startMarker)) {
-      await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
-      await writeMarker(context, startMarker);
-    }
+  if (hasPostStart && !markers.has(startMarker)) {
+    await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);
+    await record(startMarker);
   }
+  await cache.write(markers);
   if (reach('postStartCommand')) return;
 
   if (hasPostAttach) {

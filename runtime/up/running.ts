@@ -83,6 +83,7 @@ export async function runUserCommands(
     remoteUser: running.remoteUser,
     workspaceFolder: running.workspaceFolder,
     remoteEnv: running.remoteEnv,
+    startedAt: running.info.State.StartedAt,
     signal: options.signal,
   };
 
