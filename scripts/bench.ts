@@ -18,18 +18,31 @@ const docker = new Dockerode();
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
 interface Tool {
-  name: string;
+  name: 'ours' | 'reference';
   argv(command: 'up' | 'exec', workspace: string): string[];
-  workspace: string;
 }
 
-function makeWorkspace(name: string): string {
-  const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), name);
-  fs.mkdirSync(path.join(folder, '.devcontainer'), { recursive: true });
-  fs.writeFileSync(
-    path.join(folder, '.devcontainer', 'devcontainer.json'),
-    JSON.stringify({ image: 'debian:bookworm', containerEnv: { BENCH: '1' }, postCreateCommand: 'true' }, null, 2),
-  );
+/** The workspace kinds the benchmark covers, each written fresh for each tool. */
+const workspaceKinds: Record<string, Record<string, string>> = {
+  image: {
+    '.devcontainer/devcontainer.json': JSON.stringify({ image: 'debian:bookworm', containerEnv: { BENCH: '1' }, postCreateCommand: 'true' }),
+  },
+  dockerfile: {
+    '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile', args: { GREETING: 'hi' } }, postCreateCommand: 'true' }),
+    '.devcontainer/Dockerfile': 'FROM debian:bookworm\nARG GREETING\nRUN echo "$GREETING" > /greeting\n',
+  },
+  'non-root user': {
+    '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile' }, remoteUser: 'dev', postCreateCommand: 'true' }),
+    '.devcontainer/Dockerfile': 'FROM debian:bookworm\nRUN useradd -m -u 1000 -s /bin/bash dev\n',
+  },
+};
+
+function makeWorkspace(files: Record<string, string>): string {
+  const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'bench');
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    fs.writeFileSync(path.join(folder, name), content);
+  }
   fs.writeFileSync(path.join(folder, 'file.txt'), 'bench\n');
   return folder;
 }
@@ -38,7 +51,6 @@ const referenceCli = path.join(root, 'node_modules', '@devcontainers', 'cli', 'd
 const tools: Tool[] = [
   {
     name: 'ours',
-    workspace: makeWorkspace('bench'),
     argv: (command, workspace) =>
       command === 'up'
         ? [path.join(root, 'dist', 'cli.js'), 'up', '--workspace-folder', workspace]
@@ -46,7 +58,6 @@ const tools: Tool[] = [
   },
   {
     name: 'reference',
-    workspace: makeWorkspace('bench'),
     argv: (command, workspace) =>
       command === 'up'
         ? [referenceCli, 'up', '--docker-path', '/usr/bin/docker', '--workspace-folder', workspace]
@@ -61,6 +72,18 @@ async function containersOf(workspace: string): Promise<Dockerode.ContainerInfo[
 async function removeContainers(workspace: string): Promise<void> {
   for (const info of await containersOf(workspace)) {
     await docker.getContainer(info.Id).remove({ force: true });
+  }
+}
+
+/** Removes the images each tool built for a workspace (its `devcontainer-` or `vsc-` tags only). */
+async function removeBuiltImages(workspace: string): Promise<void> {
+  const imageIds = new Set((await containersOf(workspace)).map((info) => info.ImageID));
+  await removeContainers(workspace);
+  for (const id of imageIds) {
+    const tags = (await docker.getImage(id).inspect().catch(() => undefined))?.RepoTags ?? [];
+    for (const tag of tags.filter((name) => name.startsWith('devcontainer-') || name.startsWith('vsc-'))) {
+      await docker.getImage(tag).remove().catch(() => undefined);
+    }
   }
 }
 
@@ -84,14 +107,14 @@ function timeCommand(argv: string[]): number {
 interface Scenario {
   name: string;
   /** Brings the workspace into the state the row measures. */
-  prepare(tool: Tool): Promise<void>;
+  prepare(workspace: string): Promise<void>;
   command: 'up' | 'exec';
 }
 
 const scenarios: Scenario[] = [
-  { name: 'cold `up` (image present, no container)', prepare: (tool) => removeContainers(tool.workspace), command: 'up' },
+  { name: 'cold `up` (image present, no container)', prepare: (workspace) => removeContainers(workspace), command: 'up' },
   { name: 'warm `up` (container running)', prepare: async () => undefined, command: 'up' },
-  { name: '`up` after stop', prepare: (tool) => stopContainers(tool.workspace), command: 'up' },
+  { name: '`up` after stop', prepare: (workspace) => stopContainers(workspace), command: 'up' },
   { name: '`exec true`', prepare: async () => undefined, command: 'exec' },
 ];
 
@@ -101,35 +124,49 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+interface Row {
+  kind: string;
+  scenario: string;
+  ours: number[];
+  reference: number[];
+}
+
 async function main(): Promise<void> {
-  const rows: { scenario: string; ours: number[]; reference: number[] }[] = [];
+  const rows: Row[] = [];
+  const created: string[] = [];
   try {
-    for (const tool of tools) {
-      timeCommand(tool.argv('up', tool.workspace));
-    }
-    for (const scenario of scenarios) {
-      const samples: Record<string, number[]> = { ours: [], reference: [] };
-      for (let run = 0; run < runs; run++) {
-        for (const tool of run % 2 === 0 ? tools : [...tools].reverse()) {
-          await scenario.prepare(tool);
-          samples[tool.name].push(timeCommand(tool.argv(scenario.command, tool.workspace)));
-        }
+    for (const [kind, files] of Object.entries(workspaceKinds)) {
+      const workspaces = { ours: makeWorkspace(files), reference: makeWorkspace(files) };
+      created.push(workspaces.ours, workspaces.reference);
+      // A first up per tool builds images, so every timed cold run reuses them.
+      for (const tool of tools) {
+        timeCommand(tool.argv('up', workspaces[tool.name]));
       }
-      rows.push({ scenario: scenario.name, ours: samples.ours, reference: samples.reference });
-      const ours = median(samples.ours);
-      const reference = median(samples.reference);
-      console.log(`${scenario.name}: ours ${ours.toFixed(3)} s, reference ${reference.toFixed(3)} s, ratio ${(ours / reference).toFixed(2)}`);
+      for (const scenario of scenarios) {
+        const samples: Record<string, number[]> = { ours: [], reference: [] };
+        for (let run = 0; run < runs; run++) {
+          for (const tool of run % 2 === 0 ? tools : [...tools].reverse()) {
+            await scenario.prepare(workspaces[tool.name]);
+            samples[tool.name].push(timeCommand(tool.argv(scenario.command, workspaces[tool.name])));
+          }
+        }
+        rows.push({ kind, scenario: scenario.name, ours: samples.ours, reference: samples.reference });
+        const ours = median(samples.ours);
+        const reference = median(samples.reference);
+        console.log(`${kind}, ${scenario.name}: ours ${ours.toFixed(3)} s, reference ${reference.toFixed(3)} s, ratio ${(ours / reference).toFixed(2)}`);
+      }
     }
   } finally {
-    for (const tool of tools) {
-      await removeContainers(tool.workspace);
-      fs.rmSync(path.dirname(tool.workspace), { recursive: true, force: true });
+    for (const workspace of created) {
+      await removeBuiltImages(workspace);
+      await removeContainers(workspace);
+      fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
     }
   }
   writeReport(rows);
 }
 
-function writeReport(rows: { scenario: string; ours: number[]; reference: number[] }[]): void {
+function writeReport(rows: Row[]): void {
   const referenceVersion = JSON.parse(
     fs.readFileSync(path.join(root, 'node_modules', '@devcontainers', 'cli', 'package.json'), 'utf8'),
   ).version as string;
@@ -139,22 +176,25 @@ function writeReport(rows: { scenario: string; ours: number[]; reference: number
     '',
     'Wall time of whole CLI processes, ours (`node dist/cli.js`) against the reference',
     `Dev Containers CLI ${referenceVersion} (\`--docker-path /usr/bin/docker\`), on the same`,
-    'workspace content (`debian:bookworm`, one `containerEnv`, a `postCreateCommand`).',
+    'workspace content. Three workspace kinds: an image config (`debian:bookworm`, one',
+    '`containerEnv`), a Dockerfile config with a build arg, and a Dockerfile config whose',
+    '`remoteUser` is a non-root user; each has a `postCreateCommand`. Images are built once',
+    'before timing, so cold rows measure container creation, not the build.',
     `Each row is the median of ${runs} runs per tool, alternating the tools; ratio is ours / reference,`,
     'so below 1 means ours is faster. Produced by `npm run bench` (scripts/bench.ts).',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB,`,
     `Node.js ${process.version}, Docker engine ${engineVersion}. These machines are shared, so expect noise between runs.`,
     '',
-    '| scenario | ours (median s) | reference (median s) | ratio | ours min–max | reference min–max |',
-    '|---|---:|---:|---:|---|---|',
+    '| workspace | scenario | ours (median s) | reference (median s) | ratio | ours min–max | reference min–max |',
+    '|---|---|---:|---:|---:|---|---|',
   ];
   for (const row of rows) {
     const ours = median(row.ours);
     const reference = median(row.reference);
     const range = (values: number[]) => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
     lines.push(
-      `| ${row.scenario} | ${ours.toFixed(3)} | ${reference.toFixed(3)} | ${(ours / reference).toFixed(2)} | ${range(row.ours)} | ${range(row.reference)} |`,
+      `| ${row.kind} | ${row.scenario} | ${ours.toFixed(3)} | ${reference.toFixed(3)} | ${(ours / reference).toFixed(2)} | ${range(row.ours)} | ${range(row.reference)} |`,
     );
   }
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
