@@ -53,9 +53,13 @@ export class BrowserSessionStore implements vscode.Disposable {
     return session;
   }
 
-  /** Closes every session. Repeated calls share one result. */
+  /**
+   * Closes every session, and stops the containers whose configuration's
+   * shutdownAction asks for it (the default for image and Dockerfile
+   * configurations). Repeated calls share one result.
+   */
   closeAll(): Promise<void> {
-    this.closing ??= Promise.all([...this.sessions.keys()].map((key) => this.close(key))).then(() => undefined);
+    this.closing ??= Promise.all([...this.sessions.keys()].map((key) => this.close(key, { shutdown: true }))).then(() => undefined);
     return this.closing;
   }
 
@@ -63,7 +67,7 @@ export class BrowserSessionStore implements vscode.Disposable {
     void this.closeAll();
   }
 
-  private async close(key: string): Promise<void> {
+  private async close(key: string, options: { shutdown?: boolean } = {}): Promise<void> {
     const session = this.sessions.get(key);
     if (!session) {
       return;
@@ -72,6 +76,14 @@ export class BrowserSessionStore implements vscode.Disposable {
 
     try {
       await session.close();
+      if (options.shutdown && session.shutdownAction === 'stopContainer') {
+        await session.stopContainer();
+        this.log.write({
+          level: 'info',
+          component: 'attach',
+          message: `Stopped container ${session.containerId.slice(0, 12)} (shutdownAction stopContainer)`,
+        });
+      }
       this.log.write({
         level: 'info',
         component: 'attach',

@@ -4,6 +4,7 @@ import { pickDevContainerTarget } from './configPicker';
 import { reportFailure } from './failures';
 import type { ContainerLog } from './log';
 import { withContainerProgress } from './progress';
+import type { BrowserSession } from '../runtime/server/session';
 import { ensureWorkspaceTrusted } from './trust';
 
 /** Command ids, as contributed in package.json. */
@@ -93,7 +94,35 @@ async function openInContainer(services: CommandServices, mode: OpenMode): Promi
         ? `Opened the editor of container ${session.containerId.slice(0, 12)} in the browser`
         : `The editor of container ${session.containerId.slice(0, 12)} was not opened in the browser`,
     });
+    void showRemainingLifecycle(session, services.log);
   } catch (error) {
     await reportFailure(error, services.log);
+  }
+}
+
+/**
+ * Shows progress while the lifecycle commands after `waitFor` run in the
+ * background, and reports a failure among them like any other.
+ */
+async function showRemainingLifecycle(session: BrowserSession, log: ContainerLog): Promise<void> {
+  let settled = false;
+  const done = session.remainingLifecycle.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.resolve();
+  if (!settled) {
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Running the remaining lifecycle commands in the dev container'),
+      },
+      () => done,
+    );
+  }
+  try {
+    await session.remainingLifecycle;
+  } catch (error) {
+    await reportFailure(error, log);
   }
 }

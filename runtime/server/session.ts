@@ -3,6 +3,7 @@ import { startPortForward } from '../bridge/portForward';
 import { throwIfAborted } from '../errors';
 import type { Logger } from '../log';
 import { up } from '../up/index';
+import { stopContainer } from '../engine/containers';
 import { installServer } from './install';
 import { waitForServer } from './ready';
 import { startServer } from './start';
@@ -23,8 +24,17 @@ export interface BrowserSession {
   /** Workbench address with the connection token in it, on 127.0.0.1. */
   url: string;
   containerId: string;
+  /**
+   * Settles when the lifecycle commands after `waitFor` have run (the session
+   * starts once `waitFor`'s command is done); rejects when one fails.
+   */
+  remainingLifecycle: Promise<void>;
+  /** devcontainer.json's `shutdownAction`: what to do when the editor closes. */
+  shutdownAction: 'none' | 'stopContainer';
   /** Stops forwarding the local port. The container and the server keep running. */
   close(): Promise<void>;
+  /** Stops the container, for `shutdownAction: stopContainer` when the editor closes. */
+  stopContainer(): Promise<void>;
 }
 
 /**
@@ -43,6 +53,7 @@ export async function startBrowserSession(options: BrowserSessionOptions): Promi
     configFile: options.configFile,
     removeExistingContainer: options.removeExistingContainer,
     buildNoCache: options.buildNoCache,
+    returnAtWaitFor: true,
     logger: options.logger,
     signal: options.signal,
   });
@@ -92,6 +103,9 @@ export async function startBrowserSession(options: BrowserSessionOptions): Promi
   return {
     url: `http://127.0.0.1:${forward.localPort}/?tkn=${token}`,
     containerId,
+    remainingLifecycle: container.remainingLifecycle,
+    shutdownAction: container.loaded.config.shutdownAction === 'none' ? 'none' : 'stopContainer',
     close: () => forward.close(),
+    stopContainer: () => stopContainer(engine, containerId),
   };
 }
