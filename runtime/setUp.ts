@@ -55,7 +55,7 @@ export async function setUpContainer(options: SetUpOptions): Promise<SetUpResult
     engine,
     containerId: container.id,
     loaded,
-    // A container made elsewhere has no /workspaces mount unless the config says where the workspace is.
+    // A container made elsewhere has no /workspaces mount unless the config sets workspaceFolder.
     workspaceFolder: loaded?.raw.workspaceFolder ? loaded.containerWorkspaceFolder : (await engine.docker.getContainer(container.id).inspect()).Config.WorkingDir || '/',
     defaultUserEnvProbe: options.defaultUserEnvProbe,
     extraRemoteEnv: options.extraRemoteEnv,

@@ -22,7 +22,7 @@ export function cliLogger(level: LogLevel, format: LogFormat): Logger {
   return createLogger(level, sink, 'cli');
 }
 
-/** Longest error message printed in the JSON result; the log has the rest. */
+/** Maximum length of the error message in the JSON result; the log has the rest. */
 const maxMessageLength = 4000;
 
 /** Builds the JSON line a command prints on failure, and its exit code. */

@@ -6,7 +6,7 @@ const cleanupGraceMs = 10_000;
 /**
  * Creates an abort signal that SIGINT and SIGTERM trigger, so long work stops
  * and its cleanup runs. A second signal, or cleanup that outlasts the grace
- * period (an engine that never answers, say), exits at once with code 130.
+ * period (an engine that never responds, say), exits at once with code 130.
  */
 export function abortOnSignals(logger?: Logger): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();

@@ -29,7 +29,10 @@ export function lifecycleOptions<T>(argv: Argv<T>) {
 }
 
 export function stopAfterOf(args: { prebuild?: boolean; 'skip-non-blocking-commands'?: boolean }) {
-  return args.prebuild ? ('prebuild' as const) : args['skip-non-blocking-commands'] ? ('waitFor' as const) : undefined;
+  if (args.prebuild) {
+    return 'prebuild' as const;
+  }
+  return args['skip-non-blocking-commands'] ? ('waitFor' as const) : undefined;
 }
 
 export function upCommand(argv: Argv) {

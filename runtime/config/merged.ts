@@ -2,7 +2,7 @@ import { lifecycleCommandNames, type MetadataEntry } from './metadata';
 import type { DevContainerConfig, LifecycleCommand } from './types';
 
 /**
- * The merged configuration that `read-configuration
+ * Builds the merged configuration that `read-configuration
  * --include-merged-configuration` prints: devcontainer.json with the image
  * and Feature metadata folded in by the spec's merge rules, in the shape the
  * reference CLI uses (lifecycle commands become `onCreateCommands` and so on,

@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 export interface CommandPartsOptions {
   /** Lifecycle property name, such as `postCreateCommand`. */
   name: string;
-  /** Where the command comes from, such as `devcontainer.json`. */
+  /** Source of the command, such as `devcontainer.json`. */
   origin: string;
   command: LifecycleCommand;
   logger: Logger;

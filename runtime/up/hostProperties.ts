@@ -36,7 +36,7 @@ interface HostRequirements {
 
 /**
  * Checks `hostRequirements` against what the engine reports (CPU count,
- * memory) and asks for GPUs when they are required or optional and the
+ * memory) and requests GPUs when they are required or optional and the
  * engine has the NVIDIA runtime. An unmet requirement is a warning, as in
  * the reference CLI, because the container may still be usable.
  * NOTE: `storage` is not checked; the Engine API does not report free space

@@ -192,7 +192,7 @@ function withRunArgs(loaded: LoadedConfig, createOptions: Dockerode.ContainerCre
   return applyRunArgs(createOptions, parsed);
 }
 
-/** The container's labels: the spec's identity labels plus any `--id-label`. */
+/** Returns the container's labels: the spec's identity labels plus any `--id-label`. */
 function containerLabels(loaded: LoadedConfig, idLabels: string[] | undefined): Record<string, string> {
   return { ...identityLabels(loaded.workspaceFolder, loaded.configFile), ...parseKeyValueLabels(idLabels ?? []) };
 }

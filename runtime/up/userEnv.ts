@@ -30,7 +30,7 @@ export interface ProbeOptions {
 /**
  * Returns the environment the remote user's shell sets up (PATH additions
  * from profile and rc files, for example), probed the way `userEnvProbe`
- * asks. The result is cached on the host per container start, user and probe
+ * selects. The result is cached on the host per container start, user and probe
  * kind, because a login shell can take a noticeable fraction of a second.
  */
 export async function probeUserEnv(options: ProbeOptions): Promise<Record<string, string>> {
