@@ -8,6 +8,7 @@ import type { Logger } from './log';
 import { imageNameFor, prepareImage } from './up/image';
 import { parseImageReference } from './engine/reference';
 import { createTempFolder } from './tempFolder';
+import type { LockfileMode } from './features/lockfile';
 
 export interface BuildImageOptions {
   workspaceFolder: string;
@@ -19,6 +20,8 @@ export interface BuildImageOptions {
   push?: boolean;
   /** `--label name=value` added to the image. */
   labels?: Record<string, string>;
+  /** How devcontainer-lock.json is used for Features; default `update`. */
+  lockfileMode?: LockfileMode;
   logger: Logger;
   signal?: AbortSignal;
   engine?: Engine;
@@ -42,8 +45,14 @@ export async function buildDevContainerImage(options: BuildImageOptions): Promis
   }
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
 
-  const image = await prepareImage({ engine, loaded, noCache: options.noCache, signal: options.signal });
-  const metadata = [...image.metadata, configMetadata(loaded.config)];
+  const image = await prepareImage({
+    engine,
+    loaded,
+    noCache: options.noCache,
+    lockfileMode: options.lockfileMode,
+    signal: options.signal,
+  });
+  const metadata = [...image.metadata, configMetadata(loaded.config, loaded.raw)];
   const names = options.imageNames.length > 0 ? options.imageNames : [imageNameFor(loaded)];
 
   // A one-line Dockerfile adds the labels as a layer of metadata only.

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { buildDevContainerImage } from '../build';
 import { commonOptions, parseKeyValues } from './options';
 import { runJsonCommand } from './output';
-import { configPath } from './up';
+import { configPath, lockfileModeOf } from './up';
 
 export function buildCommand(argv: Argv) {
   return argv.command(
@@ -14,7 +14,9 @@ export function buildCommand(argv: Argv) {
         .option('image-name', { type: 'string', array: true, describe: 'Name for the built image (repeatable)' })
         .option('no-cache', { type: 'boolean', default: false, describe: 'Build without the build cache' })
         .option('push', { type: 'boolean', default: false, describe: 'Push the image names to their registries' })
-        .option('label', { type: 'string', array: true, describe: 'Label name=value added to the image (repeatable)' }),
+        .option('label', { type: 'string', array: true, describe: 'Label name=value added to the image (repeatable)' })
+        .option('lockfile', { type: 'boolean', default: true, describe: 'Write and honour devcontainer-lock.json (--no-lockfile turns it off)' })
+        .option('frozen-lockfile', { type: 'boolean', default: false, describe: 'Fail when devcontainer-lock.json does not match the Features' }),
     async (args) => {
       process.exitCode = await runJsonCommand(args, async ({ logger, signal }) =>
         buildDevContainerImage({
@@ -24,6 +26,7 @@ export function buildCommand(argv: Argv) {
           noCache: args['no-cache'],
           push: args.push,
           labels: parseKeyValues(args.label, '--label'),
+          lockfileMode: lockfileModeOf(args),
           logger,
           signal,
         }),

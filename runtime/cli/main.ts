@@ -6,6 +6,7 @@ import { readConfigurationCommand } from './readConfiguration';
 import { userCommandCommands } from './userCommands';
 import { stopAndDownCommands } from './lifetime';
 import { browseCommand } from './browse';
+import { featuresCommand } from './features';
 
 /** Version printed by `--version`; kept in step with package.json. */
 const version = '0.1.0';
@@ -24,9 +25,10 @@ async function main(argv: string[]): Promise<void> {
   parser = readConfigurationCommand(parser);
   parser = stopAndDownCommands(parser);
   parser = browseCommand(parser);
+  parser = featuresCommand(parser);
   await parser
     .command('exec', 'Run a command in the running dev container: exec [options] <command> [args...]')
-    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down or browse.')
+    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse or features.')
     .strict()
     .wrap(Math.min(110, parser.terminalWidth()))
     .help()

@@ -61,12 +61,14 @@ export interface CommandContext {
 export async function runJsonCommand(
   args: { 'log-level': LogLevel; 'log-format': LogFormat },
   action: (context: CommandContext) => Promise<Record<string, unknown>>,
+  options: { outcomeField?: boolean } = {},
 ): Promise<number> {
   const logger = cliLogger(args['log-level'], args['log-format']);
   const abort = abortOnSignals(logger);
   try {
     const fields = await action({ logger, signal: abort.signal });
-    writeJson({ outcome: 'success', ...fields });
+    // read-configuration prints its result without the outcome field, as the reference CLI does.
+    writeJson(options.outcomeField === false ? fields : { outcome: 'success', ...fields });
     return 0;
   } catch (error) {
     const { json, exitCode } = errorResult(error);

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { up } from '../up/index';
 import type { UserEnvProbe } from '../config/metadata';
+import type { LockfileMode } from '../features/lockfile';
+import { ConfigurationError } from '../errors';
 import { type CommonArgs, commonOptions, parseKeyValues } from './options';
 import { runJsonCommand } from './output';
 
@@ -46,6 +48,16 @@ export function upCommand(argv: Argv) {
         .option('skip-post-create', { type: 'boolean', default: false, describe: 'Run no lifecycle command in the container' })
         .option('expect-existing-container', { type: 'boolean', default: false, describe: 'Fail unless the container exists already' })
         .option('id-label', { type: 'string', array: true, describe: 'Label name=value that identifies the container (repeatable)' })
+        .option('lockfile', {
+          type: 'boolean',
+          default: true,
+          describe: 'Write and honour devcontainer-lock.json for Features (--no-lockfile turns it off)',
+        })
+        .option('frozen-lockfile', {
+          type: 'boolean',
+          default: false,
+          describe: 'Fail when devcontainer-lock.json is missing or does not match the Features',
+        })
         .option('mount-workspace-git-root', {
           type: 'boolean',
           default: true,
@@ -64,6 +76,7 @@ export function upCommand(argv: Argv) {
           expectExistingContainer: args['expect-existing-container'],
           idLabels: args['id-label'],
           mountGitRoot: args['mount-workspace-git-root'],
+          lockfileMode: lockfileModeOf(args),
           defaultUserEnvProbe: args['default-user-env-probe'] as UserEnvProbe | undefined,
           extraRemoteEnv: parseKeyValues(args['remote-env'], '--remote-env'),
           logger,
@@ -77,6 +90,17 @@ export function upCommand(argv: Argv) {
       });
     },
   );
+}
+
+/** Maps `--no-lockfile` and `--frozen-lockfile` to a lockfile mode. */
+export function lockfileModeOf(args: { lockfile?: boolean; 'frozen-lockfile'?: boolean }): LockfileMode {
+  if (args.lockfile === false && args['frozen-lockfile']) {
+    throw new ConfigurationError('--no-lockfile and --frozen-lockfile contradict each other; pass one of them.');
+  }
+  if (args.lockfile === false) {
+    return 'off';
+  }
+  return args['frozen-lockfile'] ? 'frozen' : 'update';
 }
 
 /** `--config` is relative to the current folder, as in the reference CLI. */

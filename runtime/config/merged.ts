@@ -8,6 +8,15 @@ import type { DevContainerConfig, LifecycleCommand } from './types';
  * reference CLI uses (lifecycle commands become `onCreateCommands` and so on,
  * customizations become one array per tool).
  */
+/** `localhost:N` means port N of the container, written as the number, as the reference CLI does. */
+function normalisePort(port: unknown): unknown {
+  if (typeof port === 'string') {
+    const match = /^localhost:(\d+)$/.exec(port);
+    if (match) return Number(match[1]);
+  }
+  return port;
+}
+
 export function mergedConfiguration(config: DevContainerConfig, entries: MetadataEntry[]): Record<string, unknown> {
   const all = entries as Record<string, unknown>[];
   const merged: Record<string, unknown> = { ...config };
@@ -24,7 +33,9 @@ export function mergedConfiguration(config: DevContainerConfig, entries: Metadat
   merged.privileged = all.some((entry) => entry.privileged === true);
 
   const union = (key: string) => [...new Set(all.flatMap((entry) => (Array.isArray(entry[key]) ? (entry[key] as unknown[]) : [])))];
-  for (const key of ['capAdd', 'securityOpt', 'forwardPorts']) {
+  const forwardPorts = [...new Set(all.flatMap((entry) => (Array.isArray(entry.forwardPorts) ? (entry.forwardPorts as unknown[]) : [])).map(normalisePort))];
+  if (forwardPorts.length > 0) merged.forwardPorts = forwardPorts;
+  for (const key of ['capAdd', 'securityOpt']) {
     const values = union(key);
     if (values.length > 0) merged[key] = values;
   }
@@ -37,7 +48,9 @@ export function mergedConfiguration(config: DevContainerConfig, entries: Metadat
       (customizations[tool] ??= []).push(value);
     }
   }
-  merged.customizations = customizations;
+  if (Object.keys(customizations).length > 0) {
+    merged.customizations = customizations;
+  }
 
   for (const name of lifecycleCommandNames) {
     merged[`${name}s`] = all

@@ -68,8 +68,14 @@ export function readMetadataLabel(labels: Record<string, string> | undefined): M
   }
 }
 
-/** Extracts the metadata entry that devcontainer.json itself contributes. */
-export function configMetadata(config: DevContainerConfig): MetadataEntry {
+/**
+ * Extracts the metadata entry that devcontainer.json itself contributes, for
+ * use in this run. For the label written on a container or image, pass the
+ * unsubstituted config as `asWritten`, so host values that remoteEnv pulls
+ * in with `${localEnv:...}` (tokens, say) are not stored where anyone who
+ * can inspect the container reads them.
+ */
+export function configMetadata(config: DevContainerConfig, asWritten?: DevContainerConfig): MetadataEntry {
   const entry: MetadataEntry = {};
   const keys: (keyof MetadataEntry)[] = [
     'remoteUser',
@@ -101,6 +107,9 @@ export function configMetadata(config: DevContainerConfig): MetadataEntry {
     if (config[key] !== undefined) {
       (entry as Record<string, unknown>)[key] = config[key];
     }
+  }
+  if (asWritten?.remoteEnv !== undefined) {
+    entry.remoteEnv = asWritten.remoteEnv;
   }
   return entry;
 }

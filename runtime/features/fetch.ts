@@ -18,7 +18,7 @@ export interface FeatureFetcherOptions {
   signal?: AbortSignal;
   /** Entries pin OCI Features to a digest and check tarball digests; omitted with --no-lockfile. */
   lockfile?: Lockfile;
-  /** Where fetched Features are unpacked, one folder per content digest. */
+  /** Folder that fetched Features are unpacked into, one subfolder per content digest. */
   cacheFolder?: string;
   /** The client to use; one is made from the logger and env when omitted. */
   registry?: RegistryClient;

@@ -46,7 +46,7 @@ export async function featureInfo(options: FeatureInfoOptions): Promise<Record<s
     result.publishedTags = [...tags.filter((tag) => semver.valid(tag)).sort(semver.compare), ...tags.filter((tag) => !semver.valid(tag)).sort()];
   }
   if (options.mode === 'dependencies' || options.mode === 'verbose') {
-    // A Feature's own dependsOn paths have no devcontainer.json to be relative to; the current folder stands in.
+    // A Feature's own dependsOn paths have no devcontainer.json to be relative to, so they resolve against the current folder.
     const configFile = path.join(process.cwd(), 'devcontainer.json');
     const nodes = await resolveFeatureGraph({ features: { [options.feature]: {} }, configFile, fetcher, logger: options.logger });
     const ordered = computeInstallOrder(nodes, configFile);

@@ -4,7 +4,7 @@
 # The Feature's files are in the folder INDEX next to this script. Its option
 # values are in INDEX/devcontainer-features.env and the user variables the
 # Features spec defines are in builtin.env; both are read with `set -a`, so
-# install.sh sees them as environment variables. The home folders are looked
+# install.sh gets them as environment variables. The home folders are looked
 # up in the image's /etc/passwd here, because only the image knows them.
 set -e
 

@@ -5,7 +5,7 @@ import type { FeatureManifest, RawOptions } from './types';
 export type OptionValue = string | boolean;
 
 export interface OptionContext {
-  /** How the Feature is named in devcontainer.json, for messages. */
+  /** The Feature's key in devcontainer.json, for messages. */
   userId: string;
   /** devcontainer.json, for error locations. */
   configFile: string;

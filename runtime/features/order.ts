@@ -43,9 +43,10 @@ export function computeInstallOrder(nodes: FeatureNode[], configFile: string): F
 }
 
 /**
- * The stable order within a round, as the reference CLI sorts it: by kind of
- * source, then by `registry/namespace`, id, tag, options and digest for OCI
- * Features, and by folder or URL then options for the others.
+ * Compares two Features for the stable order within a round, as the
+ * reference CLI sorts them: by kind of source, then by `registry/namespace`,
+ * id, tag, options and digest for OCI Features, and by folder or URL then
+ * options for the others.
  */
 export function compareFeatures(a: FeatureNode, b: FeatureNode): number {
   if (a.source.kind !== b.source.kind) return a.userId.localeCompare(b.userId);

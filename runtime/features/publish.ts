@@ -52,12 +52,12 @@ export function semanticTags(version: string, publishedTags: string[]): string[]
 }
 
 /**
- * Packages and publishes Features to an OCI registry: each Feature as
- * `registry/namespace/id` (and under each legacy id), tagged by
- * semanticTags, with its devcontainer-feature.json in the
- * `dev.containers.metadata` annotation; then the collection metadata as
- * `registry/namespace:latest`. Returns the result per Feature id; a Feature
- * whose version is published already is skipped with a warning.
+ * Packages and publishes Features to an OCI registry. Each Feature goes to
+ * `registry/namespace/id` (and to each legacy id) with the tags semanticTags
+ * picks and its devcontainer-feature.json in the `dev.containers.metadata`
+ * annotation. The collection metadata goes to `registry/namespace:latest`.
+ * Returns the result per Feature id; a Feature whose version is published
+ * already is skipped with a warning and an empty result.
  */
 export async function publishFeatures(options: PublishOptions): Promise<Record<string, PublishedFeature | Record<string, never>>> {
   const logger = options.logger.child('publish');
@@ -150,7 +150,7 @@ async function pushArtifact(
   return digest;
 }
 
-/** The collection is published at `registry/namespace`, which may have fewer than three segments. */
+/** Builds the reference of the collection, `registry/namespace`, which may have fewer than three segments. */
 function collectionReference(options: PublishOptions): OciReference {
   const segments = options.namespace.split('/');
   return {

@@ -24,7 +24,7 @@ interface Pending {
  * Feature their `dependsOn` needs, into a graph of nodes. A dependency equal
  * to a node already in the graph (same source, same content, same options)
  * is that node. `dependsOn` and `installsAfter` paths of local Features are
- * relative to the folder of devcontainer.json, as the spec says.
+ * relative to the folder of devcontainer.json, as the Features spec defines.
  */
 export async function resolveFeatureGraph(options: ResolveGraphOptions): Promise<FeatureNode[]> {
   const { configFile } = options;

@@ -31,7 +31,7 @@ export interface RunFeatureTestOptions {
 }
 
 /**
- * Runs one test: writes a workspace whose .devcontainer holds the scenario
+ * Runs one test: writes a workspace whose .devcontainer contains the scenario
  * config and copies of the collection's Features, brings it up, and runs the
  * script with the test library beside it. Returns whether the script exited 0.
  */

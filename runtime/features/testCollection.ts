@@ -29,7 +29,7 @@ export interface FeatureTestOptions {
 export interface FeatureTestResult {
   name: string;
   passed: boolean;
-  /** Why it failed, when it failed before or outside the test script. */
+  /** The error, when the test failed before or outside its script. */
   error?: string;
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { RegistryCredential } from './credentials';
 
-/** A parsed `WWW-Authenticate` header of a registry's 401 answer. */
+/** A parsed `WWW-Authenticate` header of a registry's 401 response. */
 export interface AuthChallenge {
   scheme: 'basic' | 'bearer';
   realm?: string;
@@ -96,17 +96,17 @@ export async function requestBearerToken(options: TokenRequestOptions): Promise<
 
   if (!response.ok) {
     await response.body?.cancel();
-    return { ok: false, status: response.status, reason: `the token service ${realm.origin} answered HTTP ${response.status}` };
+    return { ok: false, status: response.status, reason: `the token service ${realm.origin} returned HTTP ${response.status}` };
   }
   let body: { token?: string; access_token?: string };
   try {
     body = (await response.json()) as typeof body;
   } catch {
-    return { ok: false, reason: `the token service ${realm.origin} answered with something that is not JSON` };
+    return { ok: false, reason: `the token service ${realm.origin} returned a response that is not JSON` };
   }
   const token = body.token ?? body.access_token;
   if (!token) {
-    return { ok: false, reason: `the token service ${realm.origin} answered without a token` };
+    return { ok: false, reason: `the token service ${realm.origin} returned no token` };
   }
   options.logger.addSecret(token);
   return { ok: true, token };

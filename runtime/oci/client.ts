@@ -119,7 +119,7 @@ export class RegistryClient {
     const location = opened.headers.get('location');
     await this.expectOk(start, opened);
     if (!location) {
-      throw this.session.failure(start, opened.status, 'the registry answered without an upload Location');
+      throw this.session.failure(start, opened.status, 'the registry response has no upload Location header');
     }
     const target = new URL(location, registryBaseUrl(reference.registry));
     target.searchParams.set('digest', digest);
@@ -165,7 +165,7 @@ export class RegistryClient {
       return Buffer.from(await response.arrayBuffer());
     } catch (error) {
       throw new EnvironmentError(
-        `Reading the answer of registry ${request.reference.registry} failed while ${request.purpose} for ${formatOciReference(request.reference)}: ${(error as Error).message}.`,
+        `Reading the response of registry ${request.reference.registry} failed while ${request.purpose} for ${formatOciReference(request.reference)}: ${(error as Error).message}.`,
         { endpoint: registryBaseUrl(request.reference.registry), objectId: formatOciReference(request.reference) },
         { cause: error },
       );

@@ -22,7 +22,7 @@ interface DockerConfigFile {
   credHelpers?: Record<string, string>;
 }
 
-/** Helpers that never answer within this time are treated as having no credential. */
+/** Helpers that do not exit within this time are killed and treated as having no credential. */
 const helperTimeoutMs = 15_000;
 
 /**
@@ -103,7 +103,7 @@ async function fromDockerConfig(registry: string, options: CredentialLookupOptio
  * Runs `docker-credential-NAME get` with the registry on stdin, as the Docker
  * credential helper protocol defines. A helper that is missing, fails, or has
  * no entry for the registry yields no credential and a log line, so the
- * request goes on anonymously and the registry's answer decides.
+ * request goes on anonymously and the registry's response decides.
  */
 async function runCredentialHelper(
   name: string,
@@ -120,12 +120,12 @@ async function runCredentialHelper(
     return undefined;
   }
   try {
-    const answer = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
-    if (!answer.Secret) return undefined;
-    if (answer.Username === '<token>') {
-      return { kind: 'identityToken', token: answer.Secret };
+    const output = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
+    if (!output.Secret) return undefined;
+    if (output.Username === '<token>') {
+      return { kind: 'identityToken', token: output.Secret };
     }
-    return { kind: 'basic', username: answer.Username ?? '', password: answer.Secret };
+    return { kind: 'basic', username: output.Username ?? '', password: output.Secret };
   } catch {
     options.logger.warn(`${program} get returned output that is not JSON for ${registry}; continuing without credentials.`);
     return undefined;

@@ -16,7 +16,7 @@ export interface RegistryRequest {
   reference: OciReference;
   /** `pull` for reads, `pull,push` for publishing. */
   actions: 'pull' | 'pull,push';
-  /** What the request is for, in words, for log lines and errors: `fetching the manifest`. */
+  /** Purpose of the request in words, for log lines and errors: `fetching the manifest`. */
   purpose: string;
   headers?: Record<string, string>;
   body?: Buffer;

@@ -40,7 +40,8 @@ export function containerCreateOptions(
   });
 
   return {
-    Image: image.details.id,
+    // The name, not the id, so `docker ps` shows what the container runs.
+    Image: image.name,
     Labels: {
       ...identityLabels(loaded.workspaceFolder, loaded.configFile),
       [metadataLabel]: JSON.stringify(metadata),

@@ -38,7 +38,7 @@ export async function remoteEnvironment(options: RemoteEnvironmentOptions): Prom
     }
   }
   if (probed.PATH !== undefined && containerEnv.PATH !== undefined) {
-    environment.PATH = mergePath(probed.PATH, containerEnv.PATH);
+    environment.PATH = mergePath(probed.PATH, containerEnv.PATH, isRootUser(options.remoteUser));
     if (environment.PATH === containerEnv.PATH) delete environment.PATH;
   }
 
@@ -46,20 +46,31 @@ export async function remoteEnvironment(options: RemoteEnvironmentOptions): Prom
 }
 
 /**
- * Keeps the login shell's PATH and appends the container's entries it
- * dropped. Debian's /etc/profile resets PATH, which would otherwise lose
- * folders that the image added with `ENV PATH=...`.
- * NOTE: the order of the appended entries follows the container's PATH; the
- * reference CLI's exact merge order was not compared.
+ * Merges the container's PATH into the login shell's. Each container entry
+ * the shell dropped is put back after the container entry before it (or at
+ * the front), so the image's order survives a profile that resets PATH;
+ * entries the shell added stay where the shell put them. For a non-root
+ * user, dropped `sbin` folders stay dropped, as a login shell intends.
  */
-export function mergePath(shellPath: string, containerPath: string): string {
+export function mergePath(shellPath: string, containerPath: string, isRoot = true): string {
   const entries = shellPath.split(':').filter((entry) => entry.length > 0);
+  let insertAt = 0;
   for (const entry of containerPath.split(':')) {
-    if (entry.length > 0 && !entries.includes(entry)) {
-      entries.push(entry);
+    if (entry.length === 0) continue;
+    const found = entries.indexOf(entry);
+    if (found >= 0) {
+      insertAt = found + 1;
+    } else if (isRoot || !/\/sbin$/.test(entry)) {
+      entries.splice(insertAt, 0, entry);
+      insertAt++;
     }
   }
   return entries.join(':');
+}
+
+function isRootUser(user: string): boolean {
+  const name = user.split(':')[0];
+  return name === 'root' || name === '0';
 }
 
 function toMap(list: string[]): Record<string, string> {

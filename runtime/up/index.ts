@@ -12,6 +12,8 @@ import { applyRunArgs, parseRunArgs } from '../config/runArgs';
 import type Dockerode from 'dockerode';
 import { execCapture } from '../engine/exec';
 import { lockDevContainer } from './lock';
+import type { LockfileMode } from '../features/lockfile';
+import keepPathScript from './keep-path.sh';
 import type { LoadedConfig } from '../config/types';
 import { ConfigurationError, EnvironmentError, throwIfAborted } from '../errors';
 import type { Logger } from '../log';
@@ -42,6 +44,8 @@ export interface UpOptions {
   idLabels?: string[];
   /** Mount the Git root that contains the workspace; see LoadConfigOptions. Default true. */
   mountGitRoot?: boolean;
+  /** How devcontainer-lock.json is used for Features; default `update`. */
+  lockfileMode?: LockfileMode;
   /** Run no lifecycle command in the container (`--skip-post-create`). */
   skipLifecycle?: boolean;
   stopAfter?: UserCommandsOptions['stopAfter'];
@@ -146,9 +150,16 @@ async function acquireContainer(
     return { containerId: existing.id, created: false };
   }
 
-  const prepared = await prepareImage({ engine, loaded, noCache: options.buildNoCache, signal: options.signal });
+  const prepared = await prepareImage({
+    engine,
+    loaded,
+    noCache: options.buildNoCache,
+    lockfileMode: options.lockfileMode,
+    signal: options.signal,
+  });
   throwIfAborted(options.signal);
   const metadata = [...prepared.metadata, configMetadata(loaded.config)];
+  const labelMetadata = [...prepared.metadata, configMetadata(loaded.config, loaded.raw)];
   const image = await updateRemoteUserUid({ engine, loaded, image: prepared, metadata, signal: options.signal });
   const createOptions = await applyHostRequirements(
     engine,
@@ -156,7 +167,7 @@ async function acquireContainer(
     withAppPorts(loaded, withRunArgs(loaded, containerCreateOptions(loaded, image, metadata))),
   );
   // The identity and metadata labels win over a `--label` in runArgs.
-  createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(metadata) };
+  createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(labelMetadata) };
   const containerId = await createContainer(engine, createOptions);
   logger.info(`Created container ${containerId.slice(0, 12)}`);
   try {
@@ -164,6 +175,7 @@ async function acquireContainer(
     await startAndCheck(engine, containerId);
     throwIfAborted(options.signal);
     await checkRemoteUser(engine, containerId, metadata);
+    await keepImagePath(engine, containerId);
   } catch (error) {
     await removeContainer(engine, containerId);
     throw error;
@@ -226,6 +238,17 @@ async function checkRemoteUser(engine: Engine, containerId: string, metadata: Me
         'Create the user in the image (for example with useradd in the Dockerfile) or change "remoteUser" or "containerUser".',
       { file: String(info.Config.Labels['devcontainer.config_file'] ?? ''), jsonPath: 'remoteUser' },
     );
+  }
+}
+
+/**
+ * Patches the container's /etc/profile so that login shells, which the user
+ * environment probe and terminals start, keep the image's PATH.
+ */
+async function keepImagePath(engine: Engine, containerId: string): Promise<void> {
+  const result = await execCapture(engine, containerId, { cmd: ['/bin/sh', '-c', keepPathScript], user: 'root' });
+  if (result.exitCode !== 0) {
+    engine.logger.warn(`Could not patch /etc/profile to keep the image's PATH (exit code ${result.exitCode}): ${result.stderr.trim()}`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/client';
 import { inspectContainer } from '../engine/containers';
 import { configMetadata, type MergedMetadata, type MetadataEntry, type UserEnvProbe, mergeMetadata, readMetadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
+import { substituteString } from '../config/substitute';
 import { inspectImage } from '../engine/images';
 import type { LifecycleContext } from '../lifecycle/run';
 import { remoteEnvironment } from './environment';
@@ -42,6 +43,18 @@ export async function describeRunningContainer(options: DescribeOptions): Promis
   const { engine } = options;
   const info = await inspectContainer(engine, options.containerId);
   const merged = mergeMetadata(await metadataFor(engine, info, options.loaded));
+  if (options.loaded) {
+    // Image labels keep remoteEnv as written, so `${localEnv:...}` resolves here, on this host.
+    const variables = {
+      localWorkspaceFolder: options.loaded.workspaceFolder,
+      containerWorkspaceFolder: options.loaded.containerWorkspaceFolder,
+      devcontainerId: options.loaded.devcontainerId,
+      env: process.env,
+    };
+    for (const [name, value] of Object.entries(merged.remoteEnv)) {
+      if (value !== null) merged.remoteEnv[name] = substituteString(value, variables);
+    }
+  }
   if (merged.userEnvProbe === undefined && options.defaultUserEnvProbe !== undefined) {
     merged.userEnvProbe = options.defaultUserEnvProbe;
   }

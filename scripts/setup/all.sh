@@ -6,5 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 bash "$here/packages.sh"
 bash "$here/engine.sh"
+bash "$here/registry.sh"
 bash "$here/base-images.sh"
 bash "$here/code-server.sh"
