@@ -32,5 +32,8 @@ run_tests test/unit
 step "integration tests (engine)"
 run_tests test/integration
 
+step "conformance with the reference CLI"
+run_tests test/conformance
+
 step "end-to-end tests (browser and editor host)"
 run_tests test/e2e
