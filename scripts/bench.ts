@@ -31,6 +31,16 @@ const workspaceKinds: Record<string, Record<string, string>> = {
     '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile', args: { GREETING: 'hi' } }, postCreateCommand: 'true' }),
     '.devcontainer/Dockerfile': 'FROM debian:bookworm\nARG GREETING\nRUN echo "$GREETING" > /greeting\n',
   },
+  // Cold rows here are a rebuild with nothing changed: every Feature layer comes from the cache.
+  'local Feature': {
+    '.devcontainer/devcontainer.json': JSON.stringify({ image: 'debian:bookworm', features: { './marker': { greeting: 'hi' } } }),
+    '.devcontainer/marker/devcontainer-feature.json': JSON.stringify({
+      id: 'marker',
+      version: '1.0.0',
+      options: { greeting: { type: 'string', default: 'hello' } },
+    }),
+    '.devcontainer/marker/install.sh': '#!/bin/sh\nset -e\necho "$GREETING" > /etc/marker\n',
+  },
   'non-root user': {
     '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile' }, remoteUser: 'dev', postCreateCommand: 'true' }),
     '.devcontainer/Dockerfile': 'FROM debian:bookworm\nRUN useradd -m -u 1000 -s /bin/bash dev\n',
@@ -176,10 +186,11 @@ function writeReport(rows: Row[]): void {
     '',
     'Wall time of whole CLI processes, ours (`node dist/cli.js`) against the reference',
     `Dev Containers CLI ${referenceVersion} (\`--docker-path /usr/bin/docker\`), on the same`,
-    'workspace content. Three workspace kinds: an image config (`debian:bookworm`, one',
-    '`containerEnv`), a Dockerfile config with a build arg, and a Dockerfile config whose',
-    '`remoteUser` is a non-root user; each has a `postCreateCommand`. Images are built once',
-    'before timing, so cold rows measure container creation, not the build.',
+    'workspace content. Four workspace kinds: an image config (`debian:bookworm`, one',
+    '`containerEnv`), a Dockerfile config with a build arg, an image config with a local',
+    'Feature, and a Dockerfile config whose `remoteUser` is a non-root user. Images are built',
+    'once before timing, so cold rows measure container creation from cached layers; for the',
+    'Feature workspace that is a rebuild with nothing changed.',
     `Each row is the median of ${runs} runs per tool, alternating the tools; ratio is ours / reference,`,
     'so below 1 means ours is faster. Produced by `npm run bench` (scripts/bench.ts).',
     '',
