@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase } from 'yargs';
-import { type BrowserSession, startBrowserSession } from '../server/session';
+import type { BrowserSession } from '../server/session';
 import type { Argv } from 'yargs';
 import { type CommonArgs, commonOptions } from './options';
 import { configPath } from './up';
@@ -22,6 +22,7 @@ export async function runBrowse(args: ArgumentsCamelCase<BrowseArgs>): Promise<n
   const abort = abortOnSignals(logger);
   let session: BrowserSession | undefined;
   try {
+    const { startBrowserSession } = await import('../server/session');
     session = await startBrowserSession({
       workspaceFolder: args['workspace-folder'],
       configFile: configPath(args),

@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { buildDevContainerImage } from '../build';
 import { commonOptions, parseKeyValues } from './options';
 import { runJsonCommand } from './output';
 import { configPath, lockfileModeOf } from './up';
@@ -19,7 +18,7 @@ export function buildCommand(argv: Argv) {
         .option('frozen-lockfile', { type: 'boolean', default: false, describe: 'Fail when devcontainer-lock.json does not match the Features' }),
     async (args) => {
       process.exitCode = await runJsonCommand(args, async ({ logger, signal }) =>
-        buildDevContainerImage({
+        (await import('../build')).buildDevContainerImage({
           workspaceFolder: args.path ?? args['workspace-folder'],
           configFile: configPath(args),
           imageNames: args['image-name'] ?? [],

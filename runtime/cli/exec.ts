@@ -1,5 +1,4 @@
 import yargs from 'yargs';
-import { execInDevContainer } from '../exec';
 import type { UserEnvProbe } from '../config/metadata';
 import { messageOf, isCancellation } from '../errors';
 import { commonOptions, containerSelectionOptions, parseKeyValues } from './options';
@@ -77,6 +76,7 @@ export async function runExecCommand(argv: string[]): Promise<number> {
     if (tty) process.stdin.setRawMode(true);
     const selectsContainer = args['container-id'] !== undefined || (args['id-label']?.length ?? 0) > 0;
     const workspaceGiven = options.includes('--workspace-folder') || options.some((word) => word.startsWith('--workspace-folder='));
+    const { execInDevContainer } = await import('../exec');
     return await execInDevContainer({
       workspaceFolder: selectsContainer && !workspaceGiven ? undefined : args['workspace-folder'],
       configFile: configPath(args),

@@ -1,10 +1,7 @@
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { LogLevel, Logger } from '../log';
-import { featureInfo, type InfoMode, resolveDependencies } from '../features/info';
-import { packageFeatures } from '../features/package';
-import { publishFeatures } from '../features/publish';
-import { testFeatureCollection } from '../features/testCollection';
+import type { InfoMode } from '../features/info';
 import { cliLogger, errorResult, type LogFormat, writeJson } from './output';
 import { abortOnSignals } from './signals';
 
@@ -58,7 +55,7 @@ export function featuresCommand(argv: Argv) {
             .option('force-clean-output-folder', { alias: 'f', type: 'boolean', default: false, describe: 'Delete the output folder first' }),
         async (args) => {
           process.exitCode = await runFeaturesAction(args, async (logger) => {
-            await packageFeatures({
+            await (await import('../features/package')).packageFeatures({
               target: args.target,
               outputFolder: args['output-folder'],
               forceCleanOutputFolder: args['force-clean-output-folder'],
@@ -78,7 +75,7 @@ export function featuresCommand(argv: Argv) {
             .option('namespace', { alias: 'n', type: 'string', demandOption: true, describe: 'Collection namespace, for example owner/repo' }),
         async (args) => {
           process.exitCode = await runFeaturesAction(args, async (logger, signal) => {
-            writeJson(await publishFeatures({ target: args.target, registry: args.registry, namespace: args.namespace, logger, signal }));
+            writeJson(await (await import('../features/publish')).publishFeatures({ target: args.target, registry: args.registry, namespace: args.namespace, logger, signal }));
             return 0;
           });
         },
@@ -93,7 +90,7 @@ export function featuresCommand(argv: Argv) {
             .option('output-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Format of the result on stdout' }),
         async (args) => {
           process.exitCode = await runFeaturesAction(args, async (logger, signal) => {
-            const info = await featureInfo({ mode: args.mode as InfoMode, feature: args.feature, logger, signal });
+            const info = await (await import('../features/info')).featureInfo({ mode: args.mode as InfoMode, feature: args.feature, logger, signal });
             if (args['output-format'] === 'json') writeJson(info);
             else process.stdout.write(formatInfo(info));
             return 0;
@@ -110,7 +107,7 @@ export function featuresCommand(argv: Argv) {
         async (args) => {
           process.exitCode = await runFeaturesAction(args, async (logger, signal) => {
             const configFile = args.config ? path.resolve(args.config) : undefined;
-            writeJson(await resolveDependencies({ workspaceFolder: args['workspace-folder'], configFile, logger, signal }));
+            writeJson(await (await import('../features/info')).resolveDependencies({ workspaceFolder: args['workspace-folder'], configFile, logger, signal }));
             return 0;
           });
         },
@@ -135,7 +132,7 @@ export function featuresCommand(argv: Argv) {
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the summary' }),
         async (args) => {
           process.exitCode = await runFeaturesAction(args, async (logger, signal) => {
-            const results = await testFeatureCollection({
+            const results = await (await import('../features/testCollection')).testFeatureCollection({
               projectFolder: args['project-folder'] ?? args.target,
               features: args.features,
               filter: args.filter,

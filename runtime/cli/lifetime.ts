@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { removeDevContainers, stopDevContainers } from '../lifetime';
 import { commonOptions, containerSelectionOptions } from './options';
 import { runJsonCommand } from './output';
 import { configPath } from './up';
@@ -12,7 +11,7 @@ export function stopAndDownCommands(argv: Argv) {
       (y) => containerSelectionOptions(commonOptions(y)),
       async (args) => {
         process.exitCode = await runJsonCommand(args, async ({ logger }) => ({
-          containerIds: await stopDevContainers({
+          containerIds: await (await import('../lifetime')).stopDevContainers({
             workspaceFolder: args['workspace-folder'],
             configFile: configPath(args),
             containerId: args['container-id'],
@@ -28,7 +27,7 @@ export function stopAndDownCommands(argv: Argv) {
       (y) => containerSelectionOptions(commonOptions(y)),
       async (args) => {
         process.exitCode = await runJsonCommand(args, async ({ logger }) => ({
-          containerIds: await removeDevContainers({
+          containerIds: await (await import('../lifetime')).removeDevContainers({
             workspaceFolder: args['workspace-folder'],
             configFile: configPath(args),
             containerId: args['container-id'],

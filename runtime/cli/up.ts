@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { up } from '../up/index';
 import type { UserEnvProbe } from '../config/metadata';
 import type { LockfileMode } from '../features/lockfile';
 import { ConfigurationError } from '../errors';
@@ -65,6 +64,7 @@ export function upCommand(argv: Argv) {
         }),
     async (args) => {
       process.exitCode = await runJsonCommand(args, async ({ logger, signal }) => {
+        const { up } = await import('../up/index');
         const result = await up({
           workspaceFolder: args['workspace-folder'],
           configFile: configPath(args),

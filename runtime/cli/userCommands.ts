@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
 import type { UserEnvProbe } from '../config/metadata';
-import { setUpContainer } from '../setUp';
-import { runDevContainerUserCommands } from '../userCommands';
 import { commonOptions, containerSelectionOptions, parseKeyValues } from './options';
 import { runJsonCommand } from './output';
 import { configPath, lifecycleOptions, stopAfterOf } from './up';
@@ -14,6 +12,7 @@ export function userCommandCommands(argv: Argv) {
       (y) => lifecycleOptions(containerSelectionOptions(commonOptions(y))),
       async (args) => {
         process.exitCode = await runJsonCommand(args, async ({ logger, signal }) => {
+          const { runDevContainerUserCommands } = await import('../userCommands');
           await runDevContainerUserCommands({
             workspaceFolder: args['workspace-folder'],
             configFile: configPath(args),
@@ -41,7 +40,7 @@ export function userCommandCommands(argv: Argv) {
         }),
       async (args) => {
         process.exitCode = await runJsonCommand(args, async ({ logger, signal }) => ({
-          ...(await setUpContainer({
+          ...(await (await import('../setUp')).setUpContainer({
             containerId: args['container-id'],
             configFile: configPath(args),
             workspaceFolder: args['workspace-folder'],

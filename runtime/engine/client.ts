@@ -18,9 +18,9 @@ export interface ConnectOptions {
 }
 
 /**
- * Opens an Engine API client for DOCKER_HOST (or the default socket) and
- * pings the engine, so a missing engine fails once, early,
- * with the endpoint named.
+ * Opens an Engine API client for DOCKER_HOST (or the default socket). No
+ * request is sent yet: the first call reports a missing engine with the
+ * endpoint named (see `engineError`), which saves a round trip per command.
  */
 export async function connectEngine(options: ConnectOptions): Promise<Engine> {
   const env = options.env ?? process.env;
@@ -30,21 +30,7 @@ export async function connectEngine(options: ConnectOptions): Promise<Engine> {
   // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
   // itself when given no options; an explicit host is passed the same way.
   const docker = options.host ? new Dockerode(modemOptionsFor(options.host)) : new Dockerode();
-  const engine = { docker, endpoint, logger: options.logger.child('engine') };
-
-  const started = Date.now();
-  try {
-    await docker.ping();
-  } catch (error) {
-    throw new EnvironmentError(
-      `Cannot reach the Docker engine at ${endpoint}: ${messageOf(error)}. ` +
-        'Start the engine (for example `dockerd`, or `podman system service`) or point DOCKER_HOST at a running one.',
-      { endpoint },
-      { cause: error },
-    );
-  }
-  engine.logger.debug(`GET /_ping ${Date.now() - started} ms`);
-  return engine;
+  return { docker, endpoint, logger: options.logger.child('engine') };
 }
 
 function modemOptionsFor(host: string): Dockerode.DockerOptions {
@@ -77,6 +63,14 @@ export function engineError(
   error: unknown,
   objectId?: string,
 ): EnvironmentError {
+  if (isConnectionFailure(error)) {
+    return new EnvironmentError(
+      `Cannot reach the Docker engine at ${engine.endpoint}: ${messageOf(error)}. ` +
+        'Start the engine (for example `dockerd`, or `podman system service`) or point DOCKER_HOST at a running one.',
+      { endpoint: engine.endpoint },
+      { cause: error },
+    );
+  }
   const status = (error as { statusCode?: number }).statusCode;
   const reason = engineMessage(error);
   return new EnvironmentError(
@@ -84,6 +78,12 @@ export function engineError(
     { endpoint: engine.endpoint, objectId, status },
     { cause: error },
   );
+}
+
+/** True for errors that mean no engine listens at the endpoint (as opposed to an engine's error reply). */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND';
 }
 
 /** Extracts the daemon's own message from a dockerode error, without the HTTP prefix. */

@@ -20,9 +20,8 @@ import type { Logger } from '../log';
 import { runInitializeCommand } from '../lifecycle/host';
 import { describeRunningContainer, remoteUserOf, runUserCommands, type UserCommandsOptions } from './running';
 import { containerCreateOptions } from './container';
-import { prepareImage } from './image';
-import { updateRemoteUserUid } from './uid';
 import { applyHostRequirements, withAppPorts } from './hostProperties';
+import { withComposeWorkspace } from '../compose/workspace';
 
 export interface UpOptions {
   workspaceFolder: string;
@@ -82,11 +81,13 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const logger = options.logger.child('up');
   const started = Date.now();
 
-  const loaded = await loadConfig({
-    workspaceFolder: options.workspaceFolder,
-    configFile: options.configFile,
-    mountGitRoot: options.mountGitRoot,
-  });
+  const loaded = withComposeWorkspace(
+    await loadConfig({
+      workspaceFolder: options.workspaceFolder,
+      configFile: options.configFile,
+      mountGitRoot: options.mountGitRoot,
+    }),
+  );
   logger.info(`Using ${loaded.configFile}`);
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
   throwIfAborted(options.signal);
@@ -103,7 +104,18 @@ export async function up(options: UpOptions): Promise<UpResult> {
 
   const unlock = await lockDevContainer(loaded.devcontainerId, { logger, signal: options.signal });
   try {
-    const { containerId, created } = await acquireContainer(engine, loaded, options);
+    const { containerId, created } =
+      loaded.config.dockerComposeFile === undefined
+        ? await acquireContainer(engine, loaded, options)
+        : await (await import('../compose/up')).acquireComposeContainer({
+            ...options,
+            engine,
+            loaded,
+            checkNewContainer: async (id, metadata) => {
+              await checkRemoteUser(engine, id, metadata);
+              await keepImagePath(engine, id);
+            },
+          });
     try {
       return await finishUp({ engine, loaded, containerId, created, options, started });
     } catch (error) {
@@ -150,6 +162,9 @@ async function acquireContainer(
     return { containerId: existing.id, created: false };
   }
 
+  // Building is rare on warm runs, so its modules (tar, Features, registries) load only here.
+  const { prepareImage } = await import('./image');
+  const { updateRemoteUserUid } = await import('./uid');
   const prepared = await prepareImage({
     engine,
     loaded,
