@@ -3,12 +3,14 @@ import { buildImage } from './engine/images';
 import { packBuildContext } from './engine/buildContext';
 import { loadConfig } from './config/load';
 import { configMetadata, metadataLabel } from './config/metadata';
-import { ConfigurationError, EnvironmentError } from './errors';
+import { EnvironmentError } from './errors';
 import type { Logger } from './log';
 import { imageNameFor, prepareImage } from './up/image';
 import { parseImageReference } from './engine/reference';
 import { createTempFolder } from './tempFolder';
 import type { LockfileMode } from './features/lockfile';
+import { findRegistryCredential } from './oci/credentials';
+import { prepareComposeImage } from './compose/index';
 
 export interface BuildImageOptions {
   workspaceFolder: string;
@@ -34,24 +36,16 @@ export interface BuildImageOptions {
  */
 export async function buildDevContainerImage(options: BuildImageOptions): Promise<{ imageName: string[] }> {
   const loaded = await loadConfig({ workspaceFolder: options.workspaceFolder, configFile: options.configFile });
-  if (loaded.config.dockerComposeFile !== undefined) {
-    throw new ConfigurationError(
-      `${loaded.configFile} uses dockerComposeFile; building compose configurations is not supported yet.`,
-      { file: loaded.configFile, jsonPath: 'dockerComposeFile' },
-    );
-  }
   for (const name of options.imageNames) {
     parseImageReference(name, '--image-name');
   }
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
 
-  const image = await prepareImage({
-    engine,
-    loaded,
-    noCache: options.noCache,
-    lockfileMode: options.lockfileMode,
-    signal: options.signal,
-  });
+  const imageOptions = { engine, loaded, noCache: options.noCache, lockfileMode: options.lockfileMode, signal: options.signal };
+  const image =
+    loaded.config.dockerComposeFile === undefined
+      ? await prepareImage(imageOptions)
+      : await prepareComposeImage({ ...imageOptions, logger: options.logger });
   const metadata = [...image.metadata, configMetadata(loaded.config, loaded.raw)];
   const names = options.imageNames.length > 0 ? options.imageNames : [imageNameFor(loaded)];
 
@@ -91,9 +85,21 @@ export async function buildDevContainerImage(options: BuildImageOptions): Promis
 
 async function pushImage(engine: Engine, name: string, signal?: AbortSignal): Promise<void> {
   const { repository, tag } = parseImageReference(name, '--image-name');
+  const registry = registryOf(repository);
+  const credential = await findRegistryCredential(registry, { logger: engine.logger, signal });
+  // The engine takes the credential in the X-Registry-Auth header, never in a log line.
+  const authconfig =
+    credential?.kind === 'basic'
+      ? { username: credential.username, password: credential.password, serveraddress: registry }
+      : credential?.kind === 'identityToken'
+        ? { identitytoken: credential.token, serveraddress: registry }
+        : undefined;
+
   engine.logger.info(`Pushing ${name}`);
   try {
-    const stream = (await engine.docker.getImage(`${repository}:${tag}`).push({ tag, abortSignal: signal } as object)) as NodeJS.ReadableStream;
+    const stream = (await engine.docker
+      .getImage(`${repository}:${tag}`)
+      .push({ tag, authconfig, abortSignal: signal } as object)) as NodeJS.ReadableStream;
     await new Promise<void>((resolve, reject) => {
       engine.docker.modem.followProgress(
         stream,
@@ -105,8 +111,18 @@ async function pushImage(engine: Engine, name: string, signal?: AbortSignal): Pr
       );
     });
   } catch (error) {
-    throw new EnvironmentError(`Pushing ${name} failed: ${(error as Error).message}. Check that the registry is reachable and you are logged in.`, {
-      objectId: name,
-    }, { cause: error });
+    throw new EnvironmentError(
+      `Pushing ${name} to ${registry} failed: ${(error as Error).message}. ` +
+        'Check that the registry is reachable and that your Docker config has credentials for it.',
+      { objectId: name },
+      { cause: error },
+    );
   }
+}
+
+/** The registry host of a repository: its first path part when that looks like a host, else Docker Hub. */
+function registryOf(repository: string): string {
+  const first = repository.split('/')[0];
+  const isHost = repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return isHost ? first : 'docker.io';
 }
