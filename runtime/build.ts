@@ -10,7 +10,7 @@ import { parseImageReference } from './engine/reference';
 import { createTempFolder } from './tempFolder';
 import type { LockfileMode } from './features/lockfile';
 import { findRegistryCredential } from './oci/credentials';
-import { prepareComposeImage } from './compose/index';
+import { prepareComposeImage } from './compose/build';
 
 export interface BuildImageOptions {
   workspaceFolder: string;

@@ -3,6 +3,7 @@ import { removeContainer, stopContainer } from './engine/containers';
 import { loadConfig } from './config/load';
 import type { Logger } from './log';
 import { locateContainers } from './locate';
+import { downComposeProject, stopComposeProject } from './compose/lifetime';
 
 export interface LifetimeOptions {
   workspaceFolder?: string;
@@ -15,6 +16,8 @@ export interface LifetimeOptions {
 
 /** Stops the dev containers of a workspace (or the named container) and returns their ids. */
 export async function stopDevContainers(options: LifetimeOptions): Promise<string[]> {
+  const composeContainerIds = await stopComposeProject(options);
+  if (composeContainerIds) return composeContainerIds;
   const { engine, containers } = await resolve(options);
   for (const container of containers) {
     if (container.state === 'running' || container.state === 'paused' || container.state === 'restarting') {
@@ -31,6 +34,8 @@ export async function stopDevContainers(options: LifetimeOptions): Promise<strin
  * stay, so the next `up` reuses the build cache and the data.
  */
 export async function removeDevContainers(options: LifetimeOptions): Promise<string[]> {
+  const composeContainerIds = await downComposeProject(options);
+  if (composeContainerIds) return composeContainerIds;
   const { engine, containers } = await resolve(options);
   for (const container of containers) {
     options.logger.info(`Removing container ${container.id.slice(0, 12)}`);

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Dockerode from 'dockerode';
+import { composeProjectsOf, removeComposeProjects } from '../test/support/composeProject';
 
 const root = path.resolve(__dirname, '..');
 const docker = new Dockerode();
@@ -44,6 +45,29 @@ const workspaceKinds: Record<string, Record<string, string>> = {
   'non-root user': {
     '.devcontainer/devcontainer.json': JSON.stringify({ build: { dockerfile: 'Dockerfile' }, remoteUser: 'dev', postCreateCommand: 'true' }),
     '.devcontainer/Dockerfile': 'FROM debian:bookworm\nRUN useradd -m -u 1000 -s /bin/bash dev\n',
+  },
+  // The compose file sits in the workspace's parent folder, whose random name
+  // becomes the compose project name, so the two tools' copies do not share a project.
+  'compose (two services)': {
+    '.devcontainer/devcontainer.json': JSON.stringify({
+      dockerComposeFile: '../../docker-compose.yml',
+      service: 'app',
+      workspaceFolder: '/workspace',
+      postCreateCommand: 'true',
+    }),
+    '../docker-compose.yml': [
+      'services:',
+      '  app:',
+      '    image: debian:bookworm',
+      '    init: true',
+      '    command: ["sleep", "infinity"]',
+      '    volumes: ["./bench:/workspace"]',
+      '  db:',
+      '    image: busybox',
+      '    init: true',
+      '    command: ["busybox", "nc", "-ll", "-p", "5432", "-e", "echo", "pong"]',
+      '',
+    ].join('\n'),
   },
 };
 
@@ -168,6 +192,8 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const workspace of created) {
+      // Compose projects have service containers without the workspace label.
+      await removeComposeProjects(await composeProjectsOf(workspace));
       await removeBuiltImages(workspace);
       await removeContainers(workspace);
       fs.rmSync(path.dirname(workspace), { recursive: true, force: true });

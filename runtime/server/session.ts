@@ -4,6 +4,7 @@ import { throwIfAborted } from '../errors';
 import type { Logger } from '../log';
 import { up } from '../up/index';
 import { stopContainer } from '../engine/containers';
+import { stopDevContainers } from '../lifetime';
 import { installServer } from './install';
 import { waitForServer } from './ready';
 import { startServer } from './start';
@@ -106,6 +107,10 @@ export async function startBrowserSession(options: BrowserSessionOptions): Promi
     remainingLifecycle: container.remainingLifecycle,
     shutdownAction: container.loaded.config.shutdownAction === 'none' ? 'none' : 'stopContainer',
     close: () => forward.close(),
-    stopContainer: () => stopContainer(engine, containerId),
+    // stopCompose stops the whole project; stopContainer only the dev container.
+    stopContainer: () =>
+      container.loaded.config.shutdownAction === 'stopCompose'
+        ? stopDevContainers({ workspaceFolder: options.workspaceFolder, configFile: container.configFile, logger: options.logger, engine }).then(() => undefined)
+        : stopContainer(engine, containerId),
   };
 }

@@ -5,7 +5,7 @@
 # and what the editor host's native modules build against (libkrb5-dev, ripgrep).
 set -euo pipefail
 
-needed=(docker.io busybox-static debootstrap chromium libkrb5-dev ripgrep iproute2)
+needed=(docker.io docker-compose busybox-static debootstrap chromium libkrb5-dev ripgrep iproute2)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { containersOf, docker, removeWorkspaceContainers } from './engine';
 import { runCli, runProcess, type CliResult } from './cli';
 import { splitShellWords } from './shellWords';
+import { composeProjectsOf, removeComposeProjects, stopComposeProjects } from './composeProject';
 
 /**
  * Runs a reproducer case (a folder with a CHECK file, format described in
@@ -90,12 +91,13 @@ class CaseRun {
       case 'EXPECT_RE':
         return this.expect(directive === 'EXPECT_RE', rest);
       case 'STOP':
+        await stopComposeProjects(await composeProjectsOf(this.workspacePath(rest)));
         for (const info of await containersOf(this.workspacePath(rest))) {
           await docker.getContainer(info.Id).stop({ t: 2 }).catch(() => undefined);
         }
         return;
       case 'CLEAN':
-        await removeWorkspaceContainers(this.workspacePath(rest));
+        await cleanWorkspace(this.workspacePath(rest));
         return;
       case 'PRODUCT':
         // An editor-only step; the CLI run has nothing to do for it.
@@ -187,9 +189,16 @@ class CaseRun {
 
   async cleanAll(): Promise<void> {
     for (const workspace of this.workspaces) {
-      await removeWorkspaceContainers(workspace).catch(() => undefined);
+      await cleanWorkspace(workspace).catch(() => undefined);
     }
   }
+}
+
+/** Removes a workspace's containers and images, and the rest of its compose projects. */
+async function cleanWorkspace(workspace: string): Promise<void> {
+  const projects = await composeProjectsOf(workspace);
+  await removeWorkspaceContainers(workspace);
+  await removeComposeProjects(projects);
 }
 
 function outputLines(stdout: string): string[] {

@@ -1,0 +1,203 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigurationError } from '../errors';
+import type { ComposeFile } from './files';
+
+/** A volume of a service, from the short (`source:target:mode`) or long syntax. */
+export interface ComposeVolume {
+  type: string;
+  /** Host path (relative paths resolved against the project folder) or volume name; absent for anonymous volumes. */
+  source?: string;
+  target: string;
+}
+
+/** The parts of a merged service definition the runtime acts on. */
+export interface ComposeService {
+  name: string;
+  image?: string;
+  /** Present when compose builds the service's image. */
+  build?: { context: string; dockerfile?: string; target?: string };
+  entrypoint?: string | string[];
+  command?: string | string[];
+  user?: string;
+  profiles: string[];
+  volumes: ComposeVolume[];
+  /** `env_file` paths as written, without the optional ones (`required: false`). */
+  envFiles: string[];
+  /** The last file that defines the service, for messages. */
+  file: string;
+}
+
+/** The parts of a project's compose files the runtime reads, merged in order. */
+export interface ComposeModel {
+  files: string[];
+  /** The folder of the first file, which relative paths in every file are resolved against. */
+  projectFolder: string;
+  /** Top-level `name:`, from the last file that sets it. */
+  name?: string;
+  /** Top-level `version:` of the first file, as written, when it has one. */
+  version?: string;
+  services: Map<string, ComposeService>;
+}
+
+type RawService = Record<string, unknown> & { __file: string };
+
+/**
+ * Merges parsed compose files the way Docker Compose does for the fields the
+ * runtime reads: later files override single values, `volumes` merge by
+ * target, `env_file` entries add up, and `extends` pulls in another service.
+ */
+export function mergeComposeFiles(parsed: ComposeFile[]): ComposeModel {
+  const raw = new Map<string, RawService>();
+  let name: string | undefined;
+  for (const { file, content } of parsed) {
+    if (typeof content.name === 'string' && content.name !== '') name = content.name;
+    for (const [serviceName, definition] of Object.entries(servicesOf(content, file))) {
+      raw.set(serviceName, mergeRaw(raw.get(serviceName), { ...definition, __file: file }));
+    }
+  }
+
+  const projectFolder = path.dirname(parsed[0].file);
+  const version = parsed[0].content.version;
+  const services = new Map<string, ComposeService>();
+  for (const serviceName of raw.keys()) {
+    services.set(serviceName, toService(serviceName, resolveExtends(serviceName, raw, []), projectFolder));
+  }
+  return {
+    files: parsed.map((item) => item.file),
+    projectFolder,
+    name,
+    version: version === undefined || version === null ? undefined : String(version),
+    services,
+  };
+}
+
+/** Returns the services a plain `up` starts: those without profiles, and those with an active profile. */
+export function servicesForProfiles(model: ComposeModel, activeProfiles: string[]): string[] {
+  const active = new Set(activeProfiles);
+  return [...model.services.values()]
+    .filter((service) => service.profiles.length === 0 || active.has('*') || service.profiles.some((profile) => active.has(profile)))
+    .map((service) => service.name);
+}
+
+function servicesOf(content: Record<string, unknown>, file: string): Record<string, Record<string, unknown>> {
+  const services = content.services ?? {};
+  if (typeof services !== 'object' || services === null || Array.isArray(services)) {
+    throw new ConfigurationError(`Invalid compose file ${file}: "services" must be a mapping of service names to definitions.`, { file, jsonPath: 'services' });
+  }
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const [serviceName, definition] of Object.entries(services)) {
+    if (definition !== null && (typeof definition !== 'object' || Array.isArray(definition))) {
+      throw new ConfigurationError(`Invalid compose file ${file}: service "${serviceName}" must be a mapping.`, { file, jsonPath: `services.${serviceName}` });
+    }
+    result[serviceName] = (definition ?? {}) as Record<string, unknown>;
+  }
+  return result;
+}
+
+function mergeRaw(base: RawService | undefined, override: RawService): RawService {
+  if (!base) return override;
+  const merged: RawService = { ...base, ...override };
+  if (base.build !== undefined && override.build !== undefined) {
+    merged.build = { ...buildObject(base.build), ...buildObject(override.build) };
+  }
+  if (Array.isArray(base.volumes) && Array.isArray(override.volumes)) {
+    const overridden = new Set(override.volumes.map((volume) => volumeTarget(volume)));
+    merged.volumes = [...base.volumes.filter((volume) => !overridden.has(volumeTarget(volume))), ...override.volumes];
+  }
+  if (base.env_file !== undefined && override.env_file !== undefined) {
+    merged.env_file = [...listOf(base.env_file), ...listOf(override.env_file)];
+  }
+  return merged;
+}
+
+/** Applies `extends` (same files, or another file relative to the declaring one) beneath a service. */
+function resolveExtends(serviceName: string, raw: Map<string, RawService>, chain: string[]): RawService {
+  const service = raw.get(serviceName) as RawService;
+  const extendsValue = service.extends;
+  if (extendsValue === undefined) return service;
+  if (chain.includes(serviceName)) {
+    throw new ConfigurationError(
+      `Compose services extend each other in a loop: ${[...chain, serviceName].join(' -> ')}. Remove one of these "extends".`,
+      { file: service.__file, jsonPath: `services.${serviceName}.extends` },
+    );
+  }
+  const target = typeof extendsValue === 'string' ? { service: extendsValue } : (extendsValue as { service?: string; file?: string });
+  if (target.file !== undefined) {
+    // NOTE: a base service in another file is not read; its image and build stay unknown unless this file repeats them.
+    return service;
+  }
+  const baseName = String(target.service);
+  if (!raw.has(baseName)) {
+    throw new ConfigurationError(`Service "${serviceName}" in ${service.__file} extends "${baseName}", which no compose file defines.`, {
+      file: service.__file,
+      jsonPath: `services.${serviceName}.extends`,
+    });
+  }
+  const base = resolveExtends(baseName, raw, [...chain, serviceName]);
+  const { extends: _ignored, ...own } = service;
+  return mergeRaw({ ...base }, own as RawService);
+}
+
+function toService(serviceName: string, raw: RawService, projectFolder: string): ComposeService {
+  const build = raw.build === undefined ? undefined : buildObject(raw.build);
+  return {
+    name: serviceName,
+    image: typeof raw.image === 'string' ? raw.image : undefined,
+    build: build ? { context: String(build.context ?? '.'), dockerfile: optionalString(build.dockerfile), target: optionalString(build.target) } : undefined,
+    entrypoint: commandValue(raw.entrypoint),
+    command: commandValue(raw.command),
+    user: raw.user === undefined ? undefined : String(raw.user),
+    profiles: listOf(raw.profiles).map(String),
+    volumes: listOf(raw.volumes).map((volume) => parseVolume(volume, projectFolder)).filter((volume): volume is ComposeVolume => volume !== undefined),
+    envFiles: listOf(raw.env_file).flatMap((entry) => requiredEnvFile(entry)),
+    file: raw.__file,
+  };
+}
+
+/** Returns an `env_file` entry's path, or none for the long form with `required: false`. */
+function requiredEnvFile(entry: unknown): string[] {
+  if (typeof entry !== 'object' || entry === null) return [String(entry)];
+  const long = entry as { path?: unknown; required?: unknown };
+  return long.required === false || long.path === undefined ? [] : [String(long.path)];
+}
+
+function buildObject(build: unknown): Record<string, unknown> {
+  return typeof build === 'string' ? { context: build } : ((build ?? {}) as Record<string, unknown>);
+}
+
+function parseVolume(volume: unknown, projectFolder: string): ComposeVolume | undefined {
+  if (typeof volume === 'object' && volume !== null) {
+    const long = volume as { type?: string; source?: string; target?: string };
+    if (!long.target) return undefined;
+    const type = long.type ?? 'volume';
+    const source = type === 'bind' && long.source ? path.resolve(projectFolder, long.source) : long.source;
+    return { type, source, target: long.target };
+  }
+  const parts = String(volume).split(':');
+  if (parts.length === 1) return { type: 'volume', target: parts[0] };
+  const [source, target] = parts;
+  if (source.startsWith('~')) return { type: 'bind', source: path.join(os.homedir(), source.slice(1)), target };
+  const isPath = source.startsWith('.') || source.startsWith('/');
+  return isPath ? { type: 'bind', source: path.resolve(projectFolder, source), target } : { type: 'volume', source, target };
+}
+
+function volumeTarget(volume: unknown): string | undefined {
+  if (typeof volume === 'object' && volume !== null) return (volume as { target?: string }).target;
+  const parts = String(volume).split(':');
+  return parts.length === 1 ? parts[0] : parts[1];
+}
+
+function commandValue(value: unknown): string | string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value.map(String) : String(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function listOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { EnvironmentError } from '../../../runtime/errors';
+import { silentLogger } from '../../../runtime/log';
+import { builtImageName, detectComposeTool } from '../../../runtime/compose/tool';
+
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-tool-'));
+after(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+function fakeTool(name: string, script: string): string {
+  const file = path.join(folder, name);
+  fs.writeFileSync(file, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return file;
+}
+
+test('forced tool reports its version and flavor', async () => {
+  const v1 = fakeTool('compose-v1', 'echo 1.29.2');
+  const tool = await detectComposeTool({ env: { ...process.env, DEVCONTAINER_COMPOSE_TOOL: v1 }, logger: silentLogger() });
+  assert.equal(tool.executable, v1);
+  assert.equal(tool.flavor, 'compose-v1');
+  assert.equal(tool.version, '1.29.2');
+  assert.deepEqual(tool.prefixArgs, []);
+
+  const v2 = fakeTool('compose-v2', 'echo v2.27.0');
+  assert.equal((await detectComposeTool({ env: { DEVCONTAINER_COMPOSE_TOOL: v2 }, logger: silentLogger() })).flavor, 'compose-v2');
+});
+
+test('missing forced tool names it and the fix', async () => {
+  await assert.rejects(detectComposeTool({ env: { DEVCONTAINER_COMPOSE_TOOL: '/nonexistent/docker-compose' }, logger: silentLogger() }), (error: unknown) => {
+    assert.ok(error instanceof EnvironmentError);
+    assert.match(error.message, /DEVCONTAINER_COMPOSE_TOOL is "\/nonexistent\/docker-compose"/);
+    assert.match(error.message, /not installed or not on PATH/);
+    assert.match(error.message, /apt-get install docker-compose/);
+    return true;
+  });
+});
+
+test('failing forced tool reports exit code and output', async () => {
+  const broken = fakeTool('broken-compose', 'echo "something is wrong" >&2; exit 3');
+  await assert.rejects(
+    detectComposeTool({ env: { DEVCONTAINER_COMPOSE_TOOL: broken }, logger: silentLogger() }),
+    /exited with code 3 \(something is wrong\)/,
+  );
+});
+
+test('no tool on PATH lists every candidate', async () => {
+  await assert.rejects(detectComposeTool({ env: { PATH: folder }, logger: silentLogger() }), (error: unknown) => {
+    assert.ok(error instanceof EnvironmentError);
+    assert.match(error.message, /No compose tool found/);
+    assert.match(error.message, /docker compose: docker is not installed/);
+    assert.match(error.message, /docker-compose: docker-compose is not installed/);
+    assert.match(error.message, /podman-compose: podman-compose is not installed/);
+    assert.match(error.message, /Install Docker Compose/);
+    return true;
+  });
+});
+
+test('built image names follow the tool', () => {
+  const tool = (flavor: 'compose-v1' | 'compose-v2' | 'podman-compose', version: string) => ({ executable: 'x', prefixArgs: [], flavor, version, displayName: 'x' });
+  assert.equal(builtImageName(tool('compose-v1', '1.29.2'), 'proj', 'app'), 'proj_app');
+  assert.equal(builtImageName(tool('compose-v2', '2.7.0'), 'proj', 'app'), 'proj_app');
+  assert.equal(builtImageName(tool('compose-v2', '2.24.5'), 'proj', 'app'), 'proj-app');
+  assert.equal(builtImageName(tool('podman-compose', '1.0.6'), 'proj', 'app'), 'proj_app');
+});
