@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors';
 import { resolveConfigFile } from './discover';
 import { parseJsoncObject } from './jsonc';
 import { validateConfig } from './validate';
+import { withComposeWorkspace } from '../compose/workspace';
 import { computeDevcontainerId, substituteDeep, substituteString } from './substitute';
 import type { DevContainerConfig, LoadedConfig } from './types';
 
@@ -67,15 +68,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       ? undefined
       : (config.workspaceMount ?? formatBindMount(mountSource, raw.workspaceFolder && !gitRoot ? containerWorkspaceFolder : mountTarget));
 
-  return {
-    configFile,
-    workspaceFolder,
-    config,
-    raw,
-    containerWorkspaceFolder,
-    workspaceMount,
-    devcontainerId,
-  };
+  // Compose configurations mount the workspace in the compose file and default workspaceFolder to /.
+  return withComposeWorkspace(
+    { configFile, workspaceFolder, config, raw, containerWorkspaceFolder, workspaceMount, devcontainerId },
+    env,
+  );
 }
 
 /**
