@@ -27,6 +27,13 @@ async function main(argv: string[]): Promise<void> {
   parser = browseCommand(parser);
   parser = featuresCommand(parser);
   await parser
+    // The compose code reads the forced tool from the environment, where the
+    // extension and scripts can set it too.
+    .middleware((args) => {
+      if (typeof args['docker-compose-path'] === 'string' && args['docker-compose-path'] !== '') {
+        process.env.DEVCONTAINER_COMPOSE_TOOL = args['docker-compose-path'];
+      }
+    })
     .command('exec', 'Run a command in the running dev container: exec [options] <command> [args...]')
     .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse or features.')
     .strict()

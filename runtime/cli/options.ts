@@ -34,15 +34,19 @@ export function commonOptions<T>(argv: Argv<T>): Argv<T & CommonArgs> {
 }
 
 /**
- * Options of the reference CLI that scripts pass but that have no effect
- * here, accepted so those scripts run unchanged: the engine is reached
- * through its API, not a docker binary, and no state lives in data folders.
+ * Options of the reference CLI that scripts pass, accepted so those scripts
+ * run unchanged. Apart from --docker-compose-path they have no effect here:
+ * the engine is reached through its API, not a docker binary, and no state
+ * lives in data folders.
  */
 function compatOptions<T>(argv: Argv<T>): Argv<T> {
   const ignored = 'Accepted for compatibility with the reference CLI; no effect';
   return argv
     .option('docker-path', { type: 'string', describe: ignored, hidden: true })
-    .option('docker-compose-path', { type: 'string', describe: ignored, hidden: true })
+    .option('docker-compose-path', {
+      type: 'string',
+      describe: 'Compose tool to run for compose configurations (default: the first found of docker compose, docker-compose, podman-compose)',
+    })
     .option('user-data-folder', { type: 'string', describe: ignored, hidden: true })
     .option('container-data-folder', { type: 'string', describe: ignored, hidden: true })
     .option('container-system-data-folder', { type: 'string', describe: ignored, hidden: true })

@@ -84,6 +84,7 @@ export function upCommand(argv: Argv) {
         });
         return {
           containerId: result.containerId,
+          ...(result.composeProjectName ? { composeProjectName: result.composeProjectName } : {}),
           remoteUser: result.remoteUser,
           remoteWorkspaceFolder: result.remoteWorkspaceFolder,
         };

@@ -65,6 +65,8 @@ export interface UpResult {
   remoteEnv: Record<string, string>;
   /** True when this call created the container. */
   created: boolean;
+  /** The compose project of a compose configuration's container. */
+  composeProjectName?: string;
   /** Settles when the lifecycle commands after `waitFor` have run; rejects if one fails. */
   remainingLifecycle: Promise<void>;
   engine: Engine;
@@ -306,6 +308,7 @@ async function finishUp({ engine, loaded, containerId, created, options, started
     remoteEnv,
     created,
     remainingLifecycle,
+    composeProjectName: running.info.Config.Labels?.['com.docker.compose.project'],
     engine,
     loaded,
   };

@@ -85,6 +85,10 @@ describe('compose configuration mistakes', () => {
     assert.match(forced.message, /DEVCONTAINER_COMPOSE_TOOL is "\/nonexistent\/docker-compose"/);
     assert.match(forced.message, /apt-get install docker-compose/);
 
+    const flag = await runCli(['up', '--workspace-folder', folder, '--docker-compose-path', '/nonexistent/docker-compose'], { timeoutMs: 120_000 });
+    assert.equal(flag.exitCode, 1);
+    assert.match(String(parseResultLine(flag.stdout).message), /"\/nonexistent\/docker-compose", but that compose tool failed/);
+
     const withoutTools = await failingUp(folder, { ...process.env, PATH: '/nonexistent' });
     assert.match(withoutTools.message, /No compose tool found/);
     assert.match(withoutTools.message, /docker-compose: docker-compose is not installed or not on PATH/);

@@ -82,6 +82,7 @@ describe('compose app and database', () => {
     const result = await up(folder);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.json.remoteWorkspaceFolder, '/workspace');
+    assert.equal(result.json.composeProjectName, project.name);
     appId = String(result.json.containerId);
 
     const labels = (await docker.getContainer(appId).inspect()).Config.Labels;
