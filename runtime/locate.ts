@@ -3,6 +3,7 @@ import { type Engine, engineError } from './engine/client';
 import { identityLabels } from './config/load';
 import type { LoadedConfig } from './config/types';
 import { ConfigurationError } from './errors';
+import { parseNameValuePairs } from './config/nameValue';
 
 export interface LocateOptions {
   engine: Engine;
@@ -50,11 +51,8 @@ export async function locateContainers(options: LocateOptions): Promise<LocatedC
 
 function labelFilters(options: LocateOptions): string[] {
   if (options.idLabels && options.idLabels.length > 0) {
-    for (const label of options.idLabels) {
-      if (!/^[^=]+=.*$/.test(label)) {
-        throw new ConfigurationError(`Invalid --id-label "${label}": expected name=value.`);
-      }
-    }
+    // Parsing rejects malformed entries; the engine filter takes them as written.
+    parseNameValuePairs(options.idLabels, '--id-label');
     return options.idLabels;
   }
   if (!options.loaded) {

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { LogLevel } from '../log';
-import { ConfigurationError } from '../errors';
+import { parseNameValuePairs } from '../config/nameValue';
 
 /** Options every command shares with the reference CLI. */
 export interface CommonArgs {
@@ -74,13 +74,5 @@ export function containerSelectionOptions<T>(argv: Argv<T>): Argv<T & ContainerS
 
 /** Parses repeated `NAME=value` options into a map, rejecting entries without `=`. */
 export function parseKeyValues(values: string[] | undefined, flag: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const pair of values ?? []) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) {
-      throw new ConfigurationError(`Invalid ${flag} "${pair}": expected NAME=value.`);
-    }
-    result[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return result;
+  return parseNameValuePairs(values, flag);
 }

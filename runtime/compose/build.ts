@@ -5,7 +5,6 @@ import type { Logger } from '../log';
 import type { PreparedImage } from '../up/image';
 import { openComposeContext } from './context';
 import { prepareServiceImage } from './image';
-import { withComposeWorkspace } from './workspace';
 
 export interface ComposeBuildOptions {
   engine: Engine;
@@ -22,7 +21,7 @@ export interface ComposeBuildOptions {
  * Features go on top of the main service's image.
  */
 export async function prepareComposeImage(options: ComposeBuildOptions): Promise<PreparedImage> {
-  const loaded = withComposeWorkspace(options.loaded);
+  const { loaded } = options;
   const context = await openComposeContext({ loaded, endpoint: options.engine.endpoint, logger: options.logger, signal: options.signal });
   return prepareServiceImage({ context, engine: options.engine, noCache: options.noCache, lockfileMode: options.lockfileMode });
 }

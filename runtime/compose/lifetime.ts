@@ -8,7 +8,6 @@ import { openComposeContext } from './context';
 import { projectContainers, serviceLabel } from './containers';
 import { removeStoredOverride } from './overrideFile';
 import { runCompose } from './run';
-import { withComposeWorkspace } from './workspace';
 
 /** The container selection of `stop` and `down`, as the CLI passes it. */
 export interface ComposeLifetimeOptions {
@@ -76,7 +75,7 @@ async function composeTarget(options: ComposeLifetimeOptions): Promise<{ loaded:
   if (!byContainer) {
     const loaded = await loadConfig({ workspaceFolder: options.workspaceFolder ?? process.cwd(), configFile: options.configFile });
     if (loaded.config.dockerComposeFile === undefined) return undefined;
-    return { loaded: withComposeWorkspace(loaded), engine: options.engine ?? (await connectEngine({ logger: options.logger })) };
+    return { loaded, engine: options.engine ?? (await connectEngine({ logger: options.logger })) };
   }
 
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
@@ -87,5 +86,5 @@ async function composeTarget(options: ComposeLifetimeOptions): Promise<{ loaded:
   const configFile = labels['devcontainer.config_file'];
   if (labels['com.docker.compose.project'] === undefined || !workspaceFolder || !configFile) return undefined;
   const loaded = await loadConfig({ workspaceFolder, configFile });
-  return loaded.config.dockerComposeFile === undefined ? undefined : { loaded: withComposeWorkspace(loaded), engine };
+  return loaded.config.dockerComposeFile === undefined ? undefined : { loaded, engine };
 }

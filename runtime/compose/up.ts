@@ -1,8 +1,9 @@
+import { parseNameValuePairs } from '../config/nameValue';
 import type { Engine } from '../engine/client';
 import type { ContainerSummary } from '../engine/containers';
 import { configMetadata, type MetadataEntry } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
-import { ConfigurationError, EnvironmentError, messageOf, throwIfAborted } from '../errors';
+import { EnvironmentError, messageOf, throwIfAborted } from '../errors';
 import type { LockfileMode } from '../features/lockfile';
 import type { Logger } from '../log';
 import { updateRemoteUserUid } from '../up/uid';
@@ -147,7 +148,7 @@ async function prepareOverride(context: ComposeContext, options: ComposeUpOption
     replacesServiceImage: image.replacesServiceImage || withUid.name !== image.name,
     metadata,
     labelMetadata,
-    idLabels: parseIdLabels(options.idLabels ?? []),
+    idLabels: parseNameValuePairs(options.idLabels, '--id-label'),
   });
   return { file, metadata };
 }
@@ -161,16 +162,4 @@ async function takeDown(context: ComposeContext, extraFiles: string[]): Promise<
   } catch (error) {
     logger.warn(`Removing the failed compose project ${context.project.name} failed too: ${messageOf(error)}`);
   }
-}
-
-function parseIdLabels(pairs: string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of pairs) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) {
-      throw new ConfigurationError(`Invalid --id-label "${pair}": expected name=value.`);
-    }
-    labels[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return labels;
 }

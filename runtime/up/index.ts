@@ -12,6 +12,7 @@ import { applyRunArgs, parseRunArgs } from '../config/runArgs';
 import type Dockerode from 'dockerode';
 import { execCapture } from '../engine/exec';
 import { lockDevContainer } from './lock';
+import { parseNameValuePairs } from '../config/nameValue';
 import type { LockfileMode } from '../features/lockfile';
 import keepPathScript from './keep-path.sh';
 import type { LoadedConfig } from '../config/types';
@@ -21,7 +22,6 @@ import { runInitializeCommand } from '../lifecycle/host';
 import { describeRunningContainer, remoteUserOf, runUserCommands, type UserCommandsOptions } from './running';
 import { containerCreateOptions } from './container';
 import { applyHostRequirements, withAppPorts } from './hostProperties';
-import { withComposeWorkspace } from '../compose/workspace';
 
 export interface UpOptions {
   workspaceFolder: string;
@@ -43,7 +43,7 @@ export interface UpOptions {
   idLabels?: string[];
   /** Mount the Git root that contains the workspace; see LoadConfigOptions. Default true. */
   mountGitRoot?: boolean;
-  /** How devcontainer-lock.json is used for Features; default `update`. */
+  /** Use of devcontainer-lock.json for Features; default `update`. */
   lockfileMode?: LockfileMode;
   /** Run no lifecycle command in the container (`--skip-post-create`). */
   skipLifecycle?: boolean;
@@ -83,13 +83,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const logger = options.logger.child('up');
   const started = Date.now();
 
-  const loaded = withComposeWorkspace(
-    await loadConfig({
-      workspaceFolder: options.workspaceFolder,
-      configFile: options.configFile,
-      mountGitRoot: options.mountGitRoot,
-    }),
-  );
+  const loaded = await loadConfig({
+    workspaceFolder: options.workspaceFolder,
+    configFile: options.configFile,
+    mountGitRoot: options.mountGitRoot,
+  });
   logger.info(`Using ${loaded.configFile}`);
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
   throwIfAborted(options.signal);
@@ -139,7 +137,7 @@ async function acquireContainer(
 ): Promise<{ containerId: string; created: boolean }> {
   const logger = options.logger.child('up');
   const labels = containerLabels(loaded, options.idLabels);
-  const lookup = options.idLabels && options.idLabels.length > 0 ? parseKeyValueLabels(options.idLabels) : identityLabels(loaded.workspaceFolder, loaded.configFile);
+  const lookup = options.idLabels && options.idLabels.length > 0 ? parseNameValuePairs(options.idLabels, '--id-label') : identityLabels(loaded.workspaceFolder, loaded.configFile);
 
   let existing = await findContainer(engine, lookup);
   if (!existing && options.expectExistingContainer) {
@@ -223,19 +221,7 @@ function withRunArgs(loaded: LoadedConfig, createOptions: Dockerode.ContainerCre
 
 /** Returns the container's labels: the spec's identity labels plus any `--id-label`. */
 function containerLabels(loaded: LoadedConfig, idLabels: string[] | undefined): Record<string, string> {
-  return { ...identityLabels(loaded.workspaceFolder, loaded.configFile), ...parseKeyValueLabels(idLabels ?? []) };
-}
-
-function parseKeyValueLabels(pairs: string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of pairs) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) {
-      throw new ConfigurationError(`Invalid --id-label "${pair}": expected name=value.`);
-    }
-    labels[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return labels;
+  return { ...identityLabels(loaded.workspaceFolder, loaded.configFile), ...parseNameValuePairs(idLabels ?? [], '--id-label') };
 }
 
 /**
