@@ -5,7 +5,7 @@ import { readMetadataLabel } from '../config/metadata';
 import { buildFeatureLayer } from '../features/layer';
 import type { LockfileMode } from '../features/lockfile';
 import { planFeatures } from '../features/plan';
-import { imageNameFor, type PreparedImage } from '../up/image';
+import { featureUsers, imageNameFor, type PreparedImage } from '../up/image';
 import { type ComposeContext, runCompose } from './run';
 import { builtImageName } from './tool';
 
@@ -55,10 +55,7 @@ export async function prepareServiceImage(options: ServiceImageOptions): Promise
   }
 
   const featureStarted = Date.now();
-  const merged = [...baseMetadata].reverse();
-  const containerUser =
-    loaded.config.containerUser ?? merged.find((entry) => entry.containerUser)?.containerUser ?? project.service.user ?? (base.details.user || 'root');
-  const remoteUser = loaded.config.remoteUser ?? merged.find((entry) => entry.remoteUser)?.remoteUser ?? containerUser;
+  const { containerUser, remoteUser } = featureUsers(loaded.config, baseMetadata, project.service.user ?? (base.details.user || 'root'));
   const image = await buildFeatureLayer({
     engine,
     base,

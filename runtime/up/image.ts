@@ -7,7 +7,7 @@ import { buildImage, ensureImage, type ImageDetails } from '../engine/images';
 import { parseImageReference } from '../engine/reference';
 import { parseBuildOptions } from '../engine/buildOptions';
 import { type MetadataEntry, readMetadataLabel } from '../config/metadata';
-import type { LoadedConfig } from '../config/types';
+import type { DevContainerConfig, LoadedConfig } from '../config/types';
 import type { PlannedFeature } from '../features/dockerfile';
 import { buildFeatureLayer } from '../features/layer';
 import type { LockfileMode } from '../features/lockfile';
@@ -33,7 +33,7 @@ export interface PrepareImageOptions {
   engine: Engine;
   loaded: LoadedConfig;
   noCache?: boolean;
-  /** How devcontainer-lock.json is used; `update` when omitted. */
+  /** Use of devcontainer-lock.json for Features; `update` when omitted. */
   lockfileMode?: LockfileMode;
   signal?: AbortSignal;
 }
@@ -68,6 +68,22 @@ export async function prepareImage(options: PrepareImageOptions): Promise<Prepar
   const withFeatures = await installFeatures(options, base, baseMetadata, features);
   logger.info(`Features installed in ${Date.now() - featureStarted} ms`);
   return withFeatures;
+}
+
+/**
+ * Picks the users Features install for (`_CONTAINER_USER`, `_REMOTE_USER`):
+ * devcontainer.json's setting, else the last base-image metadata entry that
+ * sets one, else `imageUser`; the remote user falls back to the container user.
+ */
+export function featureUsers(
+  config: DevContainerConfig,
+  baseMetadata: MetadataEntry[],
+  imageUser: string,
+): { containerUser: string; remoteUser: string } {
+  const latestFirst = [...baseMetadata].reverse();
+  const containerUser = config.containerUser ?? latestFirst.find((entry) => entry.containerUser)?.containerUser ?? imageUser;
+  const remoteUser = config.remoteUser ?? latestFirst.find((entry) => entry.remoteUser)?.remoteUser ?? containerUser;
+  return { containerUser, remoteUser };
 }
 
 /**
@@ -141,11 +157,7 @@ async function installFeatures(
   features: PlannedFeature[],
 ): Promise<PreparedImage> {
   const { engine, loaded } = options;
-  const config = loaded.config;
-  const baseMerged = [...baseMetadata].reverse();
-  const containerUser =
-    config.containerUser ?? baseMerged.find((entry) => entry.containerUser)?.containerUser ?? (base.details.user || 'root');
-  const remoteUser = config.remoteUser ?? baseMerged.find((entry) => entry.remoteUser)?.remoteUser ?? containerUser;
+  const { containerUser, remoteUser } = featureUsers(loaded.config, baseMetadata, base.details.user || 'root');
 
   const image = await buildFeatureLayer({
     engine,
