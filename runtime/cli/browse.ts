@@ -3,9 +3,7 @@ import type { BrowserSession } from '../server/session';
 import type { Argv } from 'yargs';
 import { type CommonArgs, commonOptions } from './options';
 import { configPath } from './up';
-import { cliLogger, errorResult } from './output';
-import { abortOnSignals } from './signals';
-import { writeJson } from './output';
+import { runCommand, writeJson } from './output';
 
 export interface BrowseArgs extends CommonArgs {
   port: number;
@@ -17,34 +15,28 @@ export interface BrowseArgs extends CommonArgs {
  * keeps forwarding until SIGINT or SIGTERM. Returns 0 after a signal ends
  * a running session, 130 when one arrives during startup, and 1 on failure.
  */
-export async function runBrowse(args: ArgumentsCamelCase<BrowseArgs>): Promise<number> {
-  const logger = cliLogger(args['log-level'], args['log-format']);
-  const abort = abortOnSignals(logger);
-  let session: BrowserSession | undefined;
-  try {
-    const { startBrowserSession } = await import('../server/session');
-    session = await startBrowserSession({
-      workspaceFolder: args['workspace-folder'],
-      configFile: configPath(args),
-      port: args.port,
-      removeExistingContainer: args['remove-existing-container'],
-      logger,
-      signal: abort.signal,
-    });
-    writeJson({ outcome: 'success', url: session.url, containerId: session.containerId });
+export function runBrowse(args: ArgumentsCamelCase<BrowseArgs>): Promise<number> {
+  return runCommand(args, async ({ logger, signal }) => {
+    let session: BrowserSession | undefined;
+    try {
+      const { startBrowserSession } = await import('../server/session');
+      session = await startBrowserSession({
+        workspaceFolder: args['workspace-folder'],
+        configFile: configPath(args),
+        port: args.port,
+        removeExistingContainer: args['remove-existing-container'],
+        logger,
+        signal,
+      });
+      writeJson({ outcome: 'success', url: session.url, containerId: session.containerId });
 
-    await untilAborted(abort.signal);
-    logger.info('Stopping on signal');
-    return 0;
-  } catch (error) {
-    const { json, exitCode } = errorResult(error);
-    logger.error(String(json.message));
-    writeJson(json);
-    return exitCode;
-  } finally {
-    await session?.close();
-    abort.dispose();
-  }
+      await untilAborted(signal);
+      logger.info('Stopping on signal');
+      return 0;
+    } finally {
+      await session?.close();
+    }
+  });
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {

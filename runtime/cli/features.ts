@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { LogLevel, Logger } from '../log';
 import type { InfoMode } from '../features/info';
-import { cliLogger, errorResult, type LogFormat, writeJson } from './output';
-import { abortOnSignals } from './signals';
+import { type LogFormat, runCommand, writeJson } from './output';
 
 interface LogArgs {
   'log-level': LogLevel;
@@ -26,19 +25,8 @@ function logOptions<T>(argv: Argv<T>): Argv<T & LogArgs> {
  * Runs a `features` subcommand: logs go to stderr, the action writes its own
  * result to stdout, and a failure prints the error JSON line and sets exit code 1.
  */
-async function runFeaturesAction(args: LogArgs, action: (logger: Logger, signal: AbortSignal) => Promise<number>): Promise<number> {
-  const logger = cliLogger(args['log-level'], args['log-format']);
-  const abort = abortOnSignals(logger);
-  try {
-    return await action(logger, abort.signal);
-  } catch (error) {
-    const { json, exitCode } = errorResult(error);
-    logger.error(String(json.message));
-    writeJson(json);
-    return exitCode;
-  } finally {
-    abort.dispose();
-  }
+function runFeaturesAction(args: LogArgs, action: (logger: Logger, signal: AbortSignal) => Promise<number>): Promise<number> {
+  return runCommand(args, ({ logger, signal }) => action(logger, signal));
 }
 
 /** Registers `features package|publish|info|resolve-dependencies|test`, the reference CLI's Feature authoring commands. */

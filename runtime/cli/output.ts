@@ -54,22 +54,18 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
+type LogArgs = { 'log-level': LogLevel; 'log-format': LogFormat };
+
 /**
- * Runs a command that prints one JSON result line: success with the fields
- * `action` returns, or the error result. Logs go to stderr.
+ * Runs a command with a stderr logger and a signal that SIGINT and SIGTERM
+ * abort. The action writes its own output and returns the exit code; a
+ * failure prints the error JSON line instead.
  */
-export async function runJsonCommand(
-  args: { 'log-level': LogLevel; 'log-format': LogFormat },
-  action: (context: CommandContext) => Promise<Record<string, unknown>>,
-  options: { outcomeField?: boolean } = {},
-): Promise<number> {
+export async function runCommand(args: LogArgs, action: (context: CommandContext) => Promise<number>): Promise<number> {
   const logger = cliLogger(args['log-level'], args['log-format']);
   const abort = abortOnSignals(logger);
   try {
-    const fields = await action({ logger, signal: abort.signal });
-    // read-configuration prints its result without the outcome field, as the reference CLI does.
-    writeJson(options.outcomeField === false ? fields : { outcome: 'success', ...fields });
-    return 0;
+    return await action({ logger, signal: abort.signal });
   } catch (error) {
     const { json, exitCode } = errorResult(error);
     logger.error(String(json.message));
@@ -78,4 +74,21 @@ export async function runJsonCommand(
   } finally {
     abort.dispose();
   }
+}
+
+/**
+ * Runs a command that prints one JSON result line: success with the fields
+ * `action` returns, or the error result.
+ */
+export function runJsonCommand(
+  args: LogArgs,
+  action: (context: CommandContext) => Promise<Record<string, unknown>>,
+  options: { outcomeField?: boolean } = {},
+): Promise<number> {
+  return runCommand(args, async (context) => {
+    const fields = await action(context);
+    // read-configuration prints its result without the outcome field, as the reference CLI does.
+    writeJson(options.outcomeField === false ? fields : { outcome: 'success', ...fields });
+    return 0;
+  });
 }
