@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +9,7 @@ import { createLogger } from '../../runtime/log';
 import { cliPath, parseResultLine, runProcess } from '../support/cli';
 import { docker, removeWorkspaceContainers } from '../support/engine';
 import { makeWorkspace, removeWorkspace } from '../support/workspace';
+import { startLoopbackRegistry } from '../support/registry';
 
 /** The CLI under test: dist/cli.js, or another build named by OPEN_DEVCONTAINERS_CLI. */
 const cli = process.env.OPEN_DEVCONTAINERS_CLI ?? cliPath;
@@ -18,42 +17,16 @@ const username = 'feature-publisher';
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'features-registry-'));
 const workspaces: string[] = [];
-let registryProcess: ChildProcess | undefined;
+let stopRegistry: () => void = () => undefined;
 let registry = '';
 /** Every stdout and stderr the CLI printed, checked for credentials at the end. */
 const captured: string[] = [];
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts Debian's docker-registry on 127.0.0.1 with htpasswd authentication and waits for it to answer. */
+/** Starts the registry the tests publish to and pull from. */
 async function startRegistry(): Promise<void> {
-  const port = await freePort();
-  registry = `127.0.0.1:${port}`;
-  const htpasswd = execFileSync('htpasswd', ['-Bbn', username, password]).toString();
-  fs.writeFileSync(path.join(root, 'htpasswd'), htpasswd);
-  fs.writeFileSync(
-    path.join(root, 'registry.yml'),
-    [
-      'version: 0.1',
-      'log: { level: warn, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${path.join(root, 'data')} } }`,
-      `http: { addr: "${registry}" }`,
-      `auth: { htpasswd: { realm: feature-tests, path: ${path.join(root, 'htpasswd')} } }`,
-    ].join('\n'),
-  );
-  registryProcess = spawn('/usr/bin/docker-registry', ['serve', path.join(root, 'registry.yml')], { stdio: 'ignore' });
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const status = await fetch(`http://${registry}/v2/`).then((response) => response.status, () => 0);
-    if (status === 401) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`docker-registry did not answer on ${registry}`);
+  const started = await startLoopbackRegistry({ folder: root, username, password, realm: 'feature-tests' });
+  registry = started.address;
+  stopRegistry = started.stop;
 }
 
 function dockerConfig(name: string, secret: string): string {
@@ -89,7 +62,7 @@ after(async () => {
     await removeWorkspaceContainers(folder);
     removeWorkspace(folder);
   }
-  registryProcess?.kill();
+  stopRegistry();
   fs.rmSync(root, { recursive: true, force: true });
   // Rebuilds with changed options leave the previous Feature images untagged.
   for (const image of await docker.listImages({ filters: { dangling: ['true'] } })) {
