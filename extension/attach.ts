@@ -55,7 +55,7 @@ export class BrowserSessionStore implements vscode.Disposable {
 
   /**
    * Closes every session, and stops the containers whose configuration's
-   * shutdownAction asks for it (the default for image and Dockerfile
+   * shutdownAction requests it (the default for image and Dockerfile
    * configurations). Repeated calls share one result.
    */
   closeAll(): Promise<void> {

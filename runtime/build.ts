@@ -22,7 +22,7 @@ export interface BuildImageOptions {
   push?: boolean;
   /** `--label name=value` added to the image. */
   labels?: Record<string, string>;
-  /** How devcontainer-lock.json is used for Features; default `update`. */
+  /** Use of devcontainer-lock.json for Features; default `update`. */
   lockfileMode?: LockfileMode;
   logger: Logger;
   signal?: AbortSignal;
@@ -120,7 +120,7 @@ async function pushImage(engine: Engine, name: string, signal?: AbortSignal): Pr
   }
 }
 
-/** The registry host of a repository: its first path part when that looks like a host, else Docker Hub. */
+/** Returns the registry host of a repository: its first path part when that is a host name, else Docker Hub. */
 function registryOf(repository: string): string {
   const first = repository.split('/')[0];
   const isHost = repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');

@@ -45,7 +45,7 @@ export function validateConfig(
 /**
  * Picks the error to report. Schema alternatives (oneOf, anyOf) produce one
  * error per branch; the deepest path is the one closest to the mistake, and
- * a type or enum error says more than "must match a schema in anyOf".
+ * a type or enum error is more specific than "must match a schema in anyOf".
  */
 function mostSpecific(errors: ErrorObject[]): ErrorObject | undefined {
   const rank = (error: ErrorObject) =>
@@ -84,7 +84,10 @@ function locate(tree: Node, segments: (string | number)[], atPropertyName: boole
 
 function formatJsonPath(segments: (string | number)[]): string {
   return segments
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      return index === 0 ? segment : `.${segment}`;
+    })
     .join('');
 }
 

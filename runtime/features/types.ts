@@ -43,7 +43,7 @@ export interface FeatureManifest {
   [property: string]: unknown;
 }
 
-/** Where a Feature comes from. */
+/** Source of a Feature. */
 export type FeatureSource =
   /** A folder next to devcontainer.json, as an absolute path. */
   | { kind: 'local'; folder: string }
@@ -68,7 +68,7 @@ export interface FetchedFeature {
   folder: string;
   /** Manifest digest (OCI) or tarball digest, `sha256:<hex>`; none for local Features. */
   digest?: string;
-  /** What the lockfile records as `resolved`: `registry/path@digest`, or the tarball URL. */
+  /** Value the lockfile records as `resolved`: `registry/path@digest`, or the tarball URL. */
   resolved?: string;
 }
 

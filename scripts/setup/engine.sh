@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start Debian's dockerd in the background unless an engine already answers on
+# Start Debian's dockerd in the background unless an engine already responds on
 # the default socket. There is no systemd on these machines.
 set -euo pipefail
 
@@ -20,6 +20,6 @@ for _ in $(seq 1 60); do
   fi
   sleep 0.5
 done
-echo "setup: dockerd did not answer on $socket within 30 s; see $log" >&2
+echo "setup: dockerd did not respond on $socket within 30 s; see $log" >&2
 tail -n 20 "$log" >&2
 exit 1

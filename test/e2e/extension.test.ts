@@ -432,7 +432,7 @@ async function throwOnFailureNotification(page: Page): Promise<void> {
 }
 
 /**
- * Confirms a dialog that asks before opening a link: Code-OSS shows one when
+ * Confirms the dialog shown before opening a link: Code-OSS shows one when
  * the browser blocks the new window and link protection shows one for an
  * untrusted domain.
  */

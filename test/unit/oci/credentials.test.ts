@@ -9,7 +9,7 @@ import { findRegistryCredential, normaliseRegistryKey } from '../../../runtime/o
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-credentials-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** Writes a Docker config folder and a fake credential helper that answers for one registry. */
+/** Writes a Docker config folder and a fake credential helper that returns a credential for one registry. */
 function dockerConfig(name: string, config: unknown): NodeJS.ProcessEnv {
   const folder = path.join(root, name);
   const bin = path.join(folder, 'bin');
