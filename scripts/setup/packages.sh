@@ -2,10 +2,11 @@
 # Install the Debian packages the product and its tests need, when missing:
 # the engine (docker.io), what the local base images are made from
 # (busybox-static, debootstrap), the browser for end-to-end tests (chromium),
-# and what the editor host's native modules build against (libkrb5-dev, ripgrep).
+# what the editor host's native modules build against (libkrb5-dev, ripgrep),
+# and the SSH client and SFTP server the SSH hand-off is tested with and copies.
 set -euo pipefail
 
-needed=(docker.io docker-compose busybox-static debootstrap chromium libkrb5-dev ripgrep iproute2)
+needed=(docker.io docker-compose busybox-static debootstrap chromium libkrb5-dev ripgrep iproute2 openssh-client openssh-sftp-server)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
