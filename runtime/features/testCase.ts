@@ -15,6 +15,10 @@ export interface FeatureTestCase {
   /** Script in the test folder, run from the workspace folder. */
   script: string;
   config: Record<string, unknown>;
+  /** Extra copies of collection Features: folder name in .devcontainer to Feature id, e.g. `{ "color-0": "color" }`. */
+  featureCopies?: Record<string, string>;
+  /** Variables added to the script's environment. */
+  env?: Record<string, string>;
 }
 
 export interface RunFeatureTestOptions {
@@ -47,7 +51,7 @@ export async function runFeatureTest(testCase: FeatureTestCase, options: RunFeat
       cmd: ['/bin/sh', '-c', 'chmod +x "./$0" && exec "./$0"', testCase.script],
       user: result.remoteUser,
       workingDir: result.remoteWorkspaceFolder,
-      env: result.remoteEnv,
+      env: { ...result.remoteEnv, ...testCase.env },
       stdout: lines,
       stderr: lines,
       signal: options.signal,
@@ -77,8 +81,9 @@ async function writeWorkspace(workspace: string, testCase: FeatureTestCase, opti
   const config = { ...testCase.config };
   const features: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((config.features ?? {}) as Record<string, unknown>)) {
-    if (options.featureIds.includes(key)) {
-      await fs.cp(path.join(options.sourceFolder, key), path.join(devcontainer, key), { recursive: true });
+    const sourceId = options.featureIds.includes(key) ? key : testCase.featureCopies?.[key];
+    if (sourceId) {
+      await fs.cp(path.join(options.sourceFolder, sourceId), path.join(devcontainer, key), { recursive: true });
       features[`./${key}`] = value;
     } else {
       features[key] = value;
