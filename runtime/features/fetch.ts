@@ -6,11 +6,11 @@ import { CancelledError, ConfigurationError, EnvironmentError } from '../errors'
 import type { Logger } from '../log';
 import { type FetchedManifest, RegistryClient } from '../oci/client';
 import { sha256Digest } from '../oci/manifest';
-import { formatOciReference, type OciReference, withDigest, withTag } from '../oci/reference';
+import { formatOciReference, type OciReference, registryBaseUrl, withDigest, withTag } from '../oci/reference';
 import { extractFeatureArchive } from './extract';
 import type { Lockfile } from './lockfile';
 import { readFeatureManifest } from './manifestFile';
-import type { FeatureRequest, FetchedFeature } from './types';
+import type { FeatureRequest, FeatureSource, FetchedFeature } from './types';
 
 export interface FeatureFetcherOptions {
   logger: Logger;
@@ -40,14 +40,23 @@ export class FeatureFetcher {
 
   async fetch(request: FeatureRequest): Promise<FetchedFeature> {
     const source = request.source;
-    switch (source.kind) {
-      case 'local':
-        return { manifest: await readFeatureManifest(source.folder, request.userId), folder: source.folder };
-      case 'tarball':
-        return this.fetchTarball(request.userId, source.url);
-      case 'oci':
-        return this.fetchOci(request.userId, source.reference);
+    if (source.kind !== 'local' && source.mappedFrom) {
+      this.logger.warn(`Feature "${request.userId}" uses a deprecated id form. Fetching it from ${describeMappedSource(source)}.`);
+      try {
+        return await this.fetchRemote(request.userId, source);
+      } catch (error) {
+        if (!(error instanceof EnvironmentError)) throw error;
+        throw mappedSourceFailure(request.userId, source, error);
+      }
     }
+    if (source.kind === 'local') {
+      return { manifest: await readFeatureManifest(source.folder, request.userId), folder: source.folder };
+    }
+    return this.fetchRemote(request.userId, source);
+  }
+
+  private fetchRemote(userId: string, source: Exclude<FeatureSource, { kind: 'local' }>): Promise<FetchedFeature> {
+    return source.kind === 'tarball' ? this.fetchTarball(userId, tarballUrls(source)) : this.fetchOci(userId, source.reference);
   }
 
   /** Fetches the manifest a reference names. A missing major or minor tag falls back to the newest matching version tag. */
@@ -95,8 +104,23 @@ export class FeatureFetcher {
     };
   }
 
-  private async fetchTarball(userId: string, url: string): Promise<FetchedFeature> {
-    const data = await this.download(url);
+  /** Downloads the first of the URLs that exists: a 404 moves on to the next, any other failure stops. */
+  private async fetchTarball(userId: string, urls: string[]): Promise<FetchedFeature> {
+    let url = urls[0];
+    let data: Buffer | undefined;
+    for (const [index, candidate] of urls.entries()) {
+      url = candidate;
+      try {
+        data = await this.download(candidate);
+        break;
+      } catch (error) {
+        const isLast = index === urls.length - 1;
+        if (isLast || !(error instanceof EnvironmentError) || error.details.status !== 404) throw error;
+        this.logger.debug(`${candidate} returned HTTP 404; trying ${urls[index + 1]}`);
+      }
+    }
+    if (!data) throw new Error(`fetchTarball was called with no URL for Feature ${userId}`);
+
     const digest = sha256Digest(data);
     const locked = this.options.lockfile?.features[userId];
     if (locked?.integrity && locked.integrity !== digest) {
@@ -154,6 +178,42 @@ function lockedManifestDigest(resolved: string | undefined, reference: OciRefere
   const at = resolved?.lastIndexOf('@') ?? -1;
   if (!resolved || at < 0) return undefined;
   return resolved.slice(0, at).toLowerCase() === reference.resource ? resolved.slice(at + 1) : undefined;
+}
+
+export type MappedSource = Exclude<FeatureSource, { kind: 'local' }>;
+
+function describeMappedSource(source: MappedSource): string {
+  return source.kind === 'tarball' ? tarballUrls(source).join(' or ') : formatOciReference(source.reference);
+}
+
+function tarballUrls(source: Extract<FeatureSource, { kind: 'tarball' }>): string[] {
+  return [source.url, ...(source.alternateUrls ?? [])];
+}
+
+/**
+ * Wraps the fetch failure of a Feature whose deprecated id was mapped, so the
+ * message names the id as written, the URL tried and the replacement to write.
+ */
+export function mappedSourceFailure(userId: string, source: MappedSource, error: EnvironmentError): EnvironmentError {
+  let url: string;
+  let advice: string;
+  if (source.kind === 'tarball') {
+    url = tarballUrls(source).join(', then ');
+    advice =
+      'The GitHub release form owner/repo/feature@version is deprecated. Check that the release exists with one of those assets and that github.com is reachable, ' +
+      'or publish the Feature to an OCI registry and write its reference (registry/namespace/feature:version) in devcontainer.json.';
+  } else {
+    const reference = source.reference;
+    url = `${registryBaseUrl(reference.registry)}/v2/${reference.path}/manifests/${reference.tag ?? 'latest'}`;
+    advice =
+      `Bare Feature ids are deprecated. Write "${formatOciReference(reference)}" in devcontainer.json instead, ` +
+      `and make ${reference.registry} reachable or point the id at a mirror of that Feature.`;
+  }
+  return new EnvironmentError(
+    `Fetching Feature "${userId}" failed. Its deprecated id maps to ${url}, and fetching it failed: ${error.message} ${advice}`,
+    { ...error.details, objectId: userId },
+    { cause: error },
+  );
 }
 
 function lockMismatch(userId: string, expected: string, actual: string): ConfigurationError {

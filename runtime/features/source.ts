@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { ConfigurationError } from '../errors';
 import { InvalidReferenceError, parseOciReference, registryScheme } from '../oci/reference';
+import { gitHubReleaseUrls, mapLegacyFeatureId, parseGitHubReleaseId } from './legacyIds';
 import type { FeatureSource } from './types';
 
 export interface SourceContext {
@@ -14,7 +15,9 @@ export interface SourceContext {
  * Works out where a Feature comes from: a local folder (`./name` or
  * `../name`, relative to the folder of devcontainer.json), a tarball URL
  * (`https://…`, or `http://` on loopback only), or an OCI reference
- * (`registry/namespace/id` with an optional tag or digest).
+ * (`registry/namespace/id` with an optional tag or digest). The deprecated
+ * forms map to those: a bare id of the old built-in set to its OCI
+ * reference, and `owner/repo/feature[@version]` to a GitHub release URL.
  */
 export function parseFeatureSource(userId: string, context: SourceContext): FeatureSource {
   const location = { file: context.configFile, jsonPath: context.jsonPath };
@@ -30,12 +33,28 @@ export function parseFeatureSource(userId: string, context: SourceContext): Feat
   if (/^https?:\/\//i.test(userId)) {
     return { kind: 'tarball', url: checkTarballUrl(userId, context) };
   }
+  const legacy = mapLegacyFeatureId(userId);
+  if (legacy?.kind === 'mapped') {
+    return { kind: 'oci', reference: parseOciReference(legacy.reference), mappedFrom: 'legacyId' };
+  }
+  if (legacy?.kind === 'merged') {
+    throw new ConfigurationError(
+      `Feature "${userId}" in ${context.configFile} is a deprecated built-in id whose Feature is now an option of ${legacy.reference}. ` +
+        `Replace it with "${legacy.reference}" and set that Feature's options (https://github.com/devcontainers/features/tree/main/src/${legacy.into}#options).`,
+      location,
+    );
+  }
+  const release = parseGitHubReleaseId(userId);
+  if (release) {
+    const [url, ...alternateUrls] = gitHubReleaseUrls(release);
+    return { kind: 'tarball', url, alternateUrls, mappedFrom: 'githubRelease' };
+  }
   try {
     return { kind: 'oci', reference: parseOciReference(userId) };
   } catch (error) {
     const hint =
       userId.split('/').length < 3
-        ? ' Short ids such as "go" and GitHub release references are not supported: use an OCI reference such as ghcr.io/devcontainers/features/go:1.'
+        ? ' Bare ids other than the deprecated built-in ones (such as "node" or "golang") are not Feature ids: use an OCI reference such as ghcr.io/devcontainers/features/go:1.'
         : '';
     throw new ConfigurationError(
       `Feature "${userId}" in ${context.configFile} is not a valid reference: ${(error as InvalidReferenceError).message}${hint}`,

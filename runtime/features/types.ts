@@ -47,8 +47,13 @@ export interface FeatureManifest {
 export type FeatureSource =
   /** A folder next to devcontainer.json, as an absolute path. */
   | { kind: 'local'; folder: string }
-  | { kind: 'tarball'; url: string }
-  | { kind: 'oci'; reference: OciReference };
+  /**
+   * A tarball URL, with URLs to try in turn when it returns 404. `githubRelease`
+   * when a deprecated `owner/repo/feature@version` id was mapped to it.
+   */
+  | { kind: 'tarball'; url: string; alternateUrls?: string[]; mappedFrom?: 'githubRelease' }
+  /** An OCI reference; `legacyId` when a deprecated bare id such as `node` was mapped to it. */
+  | { kind: 'oci'; reference: OciReference; mappedFrom?: 'legacyId' };
 
 /** Option values as devcontainer.json or a dependsOn entry give them, before typing. */
 export type RawOptions = Record<string, unknown>;
