@@ -31,8 +31,9 @@ const helperTimeoutMs = 15_000;
  * (`host|user|password`, comma-separated), which wins when it names the host.
  * Then come, in order: `credHelpers[host]`, `auths[host]` in
  * `$DOCKER_CONFIG/config.json` (default `~/.docker/config.json`), and
- * `credsStore`. Every secret found is registered with the logger's redactor
- * before this returns.
+ * `credsStore`. Last, for ghcr.io only, `GITHUB_TOKEN` from the environment,
+ * as the reference CLI does. Every secret found is registered with the
+ * logger's redactor before this returns.
  */
 export async function findRegistryCredential(
   registry: string,
@@ -40,7 +41,9 @@ export async function findRegistryCredential(
 ): Promise<RegistryCredential | undefined> {
   const env = options.env ?? process.env;
   const credential =
-    fromEnvironment(registry, env.DEVCONTAINERS_OCI_AUTH) ?? (await fromDockerConfig(registry, options));
+    fromEnvironment(registry, env.DEVCONTAINERS_OCI_AUTH) ??
+    (await fromDockerConfig(registry, options)) ??
+    fromGitHubToken(registry, env, options.logger);
   if (credential) {
     registerSecrets(credential, options.logger);
   }
@@ -56,6 +59,22 @@ function fromEnvironment(registry: string, value: string | undefined): RegistryC
     }
   }
   return undefined;
+}
+
+/**
+ * Uses `GITHUB_TOKEN` as the password for ghcr.io, unless `GITHUB_HOST` names
+ * a GitHub Enterprise host, whose tokens ghcr.io does not accept. ghcr.io
+ * ignores the user name; the reference CLI sends `USERNAME`, and so does this.
+ */
+function fromGitHubToken(registry: string, env: NodeJS.ProcessEnv, logger: Logger): RegistryCredential | undefined {
+  const token = env.GITHUB_TOKEN;
+  if (registry !== 'ghcr.io' || !token) return undefined;
+  if (env.GITHUB_HOST && env.GITHUB_HOST !== 'github.com') {
+    logger.debug(`Not using GITHUB_TOKEN for ghcr.io because GITHUB_HOST is ${env.GITHUB_HOST}.`);
+    return undefined;
+  }
+  logger.debug('Using GITHUB_TOKEN from the environment for ghcr.io.');
+  return { kind: 'basic', username: 'USERNAME', password: token };
 }
 
 async function fromDockerConfig(registry: string, options: CredentialLookupOptions): Promise<RegistryCredential | undefined> {

@@ -2,6 +2,7 @@ import { CancelledError, EnvironmentError } from '../errors';
 import type { Logger } from '../log';
 import { basicAuthorization, parseAuthChallenge, requestBearerToken } from './auth';
 import { findRegistryCredential, type RegistryCredential } from './credentials';
+import { type AuthHostAllowlist, authHostAllowlist } from './realm';
 import { formatOciReference, type OciReference, registryBaseUrl } from './reference';
 
 export interface RegistrySessionOptions {
@@ -34,6 +35,7 @@ const maxRedirects = 5;
 export class RegistrySession {
   private readonly authorizations = new Map<string, string>();
   private readonly credentials = new Map<string, Promise<RegistryCredential | undefined>>();
+  private allowlist: AuthHostAllowlist | undefined;
 
   constructor(private readonly options: RegistrySessionOptions) {}
 
@@ -57,13 +59,16 @@ export class RegistrySession {
     } else if (challenge?.scheme === 'bearer') {
       const token = await requestBearerToken({
         challenge,
+        registry: request.reference.registry,
+        allowlist: this.authHostAllowlist(),
         scope: `repository:${request.reference.path}:${request.actions}`,
         credential,
         logger: this.logger,
         signal: request.signal,
       });
       if (!token.ok) {
-        throw this.failure(request, token.status ?? 401, `authentication failed because ${token.reason}`);
+        const status = token.realmRejected ? undefined : (token.status ?? 401);
+        throw this.failure(request, status, `authentication failed because ${token.reason}`);
       }
       authorization = `Bearer ${token.token}`;
     }
@@ -91,7 +96,7 @@ export class RegistrySession {
     const registry = request.reference.registry;
     const advice =
       status === 401 || status === 403
-        ? ` Log in to ${registry} (an "auths" or credential helper entry in the Docker config, or DEVCONTAINERS_OCI_AUTH) with an account that may ${request.actions === 'pull' ? 'read' : 'write'} ${request.reference.path}.`
+        ? ` Log in to ${registry} (an "auths" or credential helper entry in the Docker config, or DEVCONTAINERS_OCI_AUTH${registry === 'ghcr.io' ? ', or GITHUB_TOKEN' : ''}) with an account that may ${request.actions === 'pull' ? 'read' : 'write'} ${request.reference.path}.`
         : status === 404
           ? ' Check the reference: the registry has no such repository, tag or digest.'
           : '';
@@ -101,6 +106,11 @@ export class RegistrySession {
       { endpoint: registryBaseUrl(registry), objectId: formatOciReference(request.reference), status },
       cause === undefined ? undefined : { cause },
     );
+  }
+
+  private authHostAllowlist(): AuthHostAllowlist {
+    this.allowlist ??= authHostAllowlist(this.options.env ?? process.env);
+    return this.allowlist;
   }
 
   private credentialFor(registry: string, signal: AbortSignal | undefined): Promise<RegistryCredential | undefined> {

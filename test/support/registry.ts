@@ -32,20 +32,29 @@ export async function freePort(): Promise<number> {
  * and resolves once it replies (401 to an anonymous `/v2/`).
  */
 export async function startLoopbackRegistry(options: RegistryOptions): Promise<LoopbackRegistry> {
-  const address = `127.0.0.1:${await freePort()}`;
   const htpasswd = execFileSync('htpasswd', ['-Bbn', options.username, options.password]).toString();
   fs.writeFileSync(path.join(options.folder, 'htpasswd'), htpasswd);
+  return serveRegistry(options.folder, `auth: { htpasswd: { realm: ${options.realm}, path: ${path.join(options.folder, 'htpasswd')} } }`);
+}
+
+/**
+ * Writes `registry.yml` with the given `auth:` line into the folder, starts
+ * Debian's docker-registry with it on a free 127.0.0.1 port, and resolves
+ * once it replies 401 to an anonymous `/v2/`.
+ */
+export async function serveRegistry(folder: string, authLine: string): Promise<LoopbackRegistry> {
+  const address = `127.0.0.1:${await freePort()}`;
   fs.writeFileSync(
-    path.join(options.folder, 'registry.yml'),
+    path.join(folder, 'registry.yml'),
     [
       'version: 0.1',
       'log: { level: warn, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${path.join(options.folder, 'data')} } }`,
+      `storage: { filesystem: { rootdirectory: ${path.join(folder, 'data')} } }`,
       `http: { addr: "${address}" }`,
-      `auth: { htpasswd: { realm: ${options.realm}, path: ${path.join(options.folder, 'htpasswd')} } }`,
+      authLine,
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', path.join(options.folder, 'registry.yml')], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', path.join(folder, 'registry.yml')], { stdio: 'ignore' });
   for (let attempt = 0; attempt < 100; attempt++) {
     const status = await fetch(`http://${address}/v2/`).then((response) => response.status, () => 0);
     if (status === 401) {

@@ -93,3 +93,30 @@ test('registry keys are normalised', () => {
   assert.equal(normaliseRegistryKey('127.0.0.1:5000'), '127.0.0.1:5000');
   assert.equal(normaliseRegistryKey('HTTP://Localhost:5000/path'), 'localhost:5000');
 });
+
+test('GITHUB_TOKEN for ghcr.io without Docker config entry', async () => {
+  const env = { ...dockerConfig('github-token', { auths: { 'other.example': { auth: Buffer.from('o:p').toString('base64') } } }), GITHUB_TOKEN: 'ghp_tokenValue123' };
+  const { logger, records } = capture();
+  assert.deepEqual(await findRegistryCredential('ghcr.io', { logger, env }), { kind: 'basic', username: 'USERNAME', password: 'ghp_tokenValue123' });
+  logger.info('sending ghp_tokenValue123');
+  assert.equal(records.at(-1)?.message, 'sending ********');
+  assert.equal(JSON.stringify(records).includes('ghp_tokenValue123'), false);
+});
+
+test('Docker config wins over GITHUB_TOKEN', async () => {
+  const env = { ...dockerConfig('github-token-config', { auths: { 'ghcr.io': { auth: Buffer.from('carol:config-pass').toString('base64') } } }), GITHUB_TOKEN: 'ghp_unused' };
+  const { logger } = capture();
+  assert.deepEqual(await findRegistryCredential('ghcr.io', { logger, env }), { kind: 'basic', username: 'carol', password: 'config-pass' });
+});
+
+test('GITHUB_TOKEN only for ghcr.io on github.com', async () => {
+  const env = { DOCKER_CONFIG: path.join(root, 'none'), GITHUB_TOKEN: 'ghp_other' };
+  const { logger } = capture();
+  assert.equal(await findRegistryCredential('registry.example', { logger, env }), undefined);
+  assert.equal(await findRegistryCredential('ghcr.io', { logger, env: { ...env, GITHUB_HOST: 'ghe.example.com' } }), undefined);
+  assert.deepEqual(await findRegistryCredential('ghcr.io', { logger, env: { ...env, GITHUB_HOST: 'github.com' } }), {
+    kind: 'basic',
+    username: 'USERNAME',
+    password: 'ghp_other',
+  });
+});

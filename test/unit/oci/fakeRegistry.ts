@@ -9,6 +9,10 @@ export interface FakeRegistryOptions {
   password?: string;
   /** Tags per page of /tags/list, to exercise Link pagination. */
   tagsPerPage?: number;
+  /** Bearer realm to name in challenges instead of this server's own /token. */
+  realm?: string;
+  /** Bearer token to issue and accept; a random one when omitted. */
+  token?: string;
 }
 
 /**
@@ -20,12 +24,15 @@ export class FakeRegistry {
   readonly manifests = new Map<string, Buffer>();
   readonly blobs = new Map<string, Buffer>();
   readonly requests: string[] = [];
+  /** The Authorization header of each /token request, undefined when none was sent. */
+  readonly tokenAuthorizations: (string | undefined)[] = [];
   private readonly server: http.Server;
   private readonly uploads = new Map<string, string>();
-  private readonly token = `token-${randomUUID()}`;
+  private readonly token: string;
   host = '';
 
   constructor(private readonly options: FakeRegistryOptions) {
+    this.token = options.token ?? `token-${randomUUID()}`;
     this.server = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,6 +62,7 @@ export class FakeRegistry {
     const url = new URL(request.url ?? '/', `http://${this.host}`);
     this.requests.push(`${request.method} ${url.pathname}`);
     if (url.pathname === '/token') {
+      this.tokenAuthorizations.push(request.headers.authorization);
       const basic = `Basic ${Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64')}`;
       if (request.headers.authorization !== basic) return this.send(response, 401, { errors: [{ code: 'DENIED' }] });
       return this.send(response, 200, { token: this.token });
@@ -66,7 +74,7 @@ export class FakeRegistry {
       const challenge =
         this.options.auth === 'basic'
           ? 'Basic realm="fake"'
-          : `Bearer realm="http://${this.host}/token",service="fake-registry"`;
+          : `Bearer realm="${this.options.realm ?? `http://${this.host}/token`}",service="fake-registry"`;
       response.setHeader('www-authenticate', challenge);
       return this.send(response, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
     }
