@@ -30,7 +30,23 @@ export async function connectEngine(options: ConnectOptions): Promise<Engine> {
   // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
   // itself when given no options; an explicit host is passed the same way.
   const docker = options.host ? new Dockerode(modemOptionsFor(options.host)) : new Dockerode();
+  omitUnsetQueryParameters(docker);
   return { docker, endpoint, logger: options.logger.child('engine') };
+}
+
+type QueryBuilder = (query: Record<string, unknown>) => string;
+
+/**
+ * Drops undefined and null values from every request's query string. For
+ * them docker-modem sends an empty value (`labels=&buildargs=`): Docker
+ * treats that as unset, but Podman 4.3 parses it as JSON and rejects the
+ * build with HTTP 400 and an empty body.
+ */
+function omitUnsetQueryParameters(docker: Dockerode): void {
+  const modem = docker.modem as unknown as { buildQuerystring: QueryBuilder };
+  const buildQuerystring = modem.buildQuerystring.bind(modem);
+  modem.buildQuerystring = (query) =>
+    buildQuerystring(Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== null)));
 }
 
 function modemOptionsFor(host: string): Dockerode.DockerOptions {
@@ -51,6 +67,40 @@ function modemOptionsFor(host: string): Dockerode.DockerOptions {
         { endpoint: host },
       );
   }
+}
+
+/** Engine products whose API differences the runtime handles. */
+export type EngineProduct = 'docker' | 'podman';
+
+const products = new WeakMap<Engine, Promise<EngineProduct>>();
+
+/**
+ * Tells Docker from Podman by the engine's `GET /version`: Podman's
+ * Docker-compatible API lists a component named "Podman Engine". Asked once
+ * per engine client. An engine that cannot be reached raises, as any
+ * other request would.
+ */
+export function engineProduct(engine: Engine): Promise<EngineProduct> {
+  let product = products.get(engine);
+  if (!product) {
+    product = askEngineProduct(engine);
+    products.set(engine, product);
+    product.catch(() => products.delete(engine));
+  }
+  return product;
+}
+
+async function askEngineProduct(engine: Engine): Promise<EngineProduct> {
+  engine.logger.debug('GET /version');
+  let version: Dockerode.DockerVersion;
+  try {
+    version = await engine.docker.version();
+  } catch (error) {
+    throw engineError(engine, 'Reading the engine version', error);
+  }
+  const components = (version as { Components?: { Name?: string }[] }).Components ?? [];
+  const podman = components.some((component) => /podman/i.test(component.Name ?? '')) || /podman/i.test(version.Platform?.Name ?? '');
+  return podman ? 'podman' : 'docker';
 }
 
 /**
@@ -89,8 +139,14 @@ function isConnectionFailure(error: unknown): boolean {
 /** Extracts the daemon's own message from a dockerode error, without the HTTP prefix. */
 export function engineMessage(error: unknown): string {
   const json = (error as { json?: { message?: string } }).json;
-  if (json && typeof json.message === 'string') {
+  if (json && typeof json.message === 'string' && json.message.trim() !== '') {
     return json.message;
   }
-  return messageOf(error).replace(/^\(HTTP code \d+\) [^-]*- /, '');
+  const message = messageOf(error).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+  if (message !== '') {
+    return message;
+  }
+  // Podman 4.3 rejects some requests with an empty response body.
+  const status = (error as { statusCode?: number }).statusCode;
+  return status ? `the engine answered HTTP ${status} with no message` : 'no message from the engine';
 }
