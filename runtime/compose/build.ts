@@ -22,6 +22,6 @@ export interface ComposeBuildOptions {
  */
 export async function prepareComposeImage(options: ComposeBuildOptions): Promise<PreparedImage> {
   const { loaded } = options;
-  const context = await openComposeContext({ loaded, endpoint: options.engine.endpoint, logger: options.logger, signal: options.signal });
+  const context = await openComposeContext({ loaded, engine: options.engine, logger: options.logger, signal: options.signal });
   return prepareServiceImage({ context, engine: options.engine, noCache: options.noCache, lockfileMode: options.lockfileMode });
 }

@@ -4,6 +4,7 @@ import * as yaml from 'js-yaml';
 import { ConfigurationError } from '../errors';
 import type { LoadedConfig } from '../config/types';
 import { interpolateDeep } from './interpolate';
+import { extendedFilePath, type ExtendedFiles } from './model';
 
 /** A compose file read, parsed and interpolated. */
 export interface ComposeFile {
@@ -78,6 +79,32 @@ export async function readComposeFile(file: string, variables: Record<string, st
     throw new ConfigurationError(`Invalid compose file ${file}: the top level must be a mapping with a "services" key.`, { file });
   }
   return { file, content: interpolateDeep(parsed, variables, { file, path: '' }) as Record<string, unknown> };
+}
+
+/**
+ * Reads the files that `extends: { file }` names in the project's files, and
+ * the files those name in turn, each once. A missing file is left out, so
+ * the merge reports it with the service that names it.
+ */
+export async function readExtendedFiles(parsed: ComposeFile[], variables: Record<string, string | undefined>): Promise<ExtendedFiles> {
+  const extended: ExtendedFiles = new Map();
+  const pending = [...parsed];
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    for (const definition of Object.values(servicesMapping(next.content))) {
+      const file = extendedFilePath(definition?.extends, next.file);
+      if (file === undefined || extended.has(file) || !(await isFile(file))) continue;
+      const read = await readComposeFile(file, variables);
+      extended.set(file, read);
+      pending.push(read);
+    }
+  }
+  return extended;
+}
+
+/** Returns the `services` mapping leniently; the merge reports a malformed one. */
+function servicesMapping(content: Record<string, unknown>): Record<string, { extends?: unknown } | null> {
+  const services = content.services;
+  return typeof services === 'object' && services !== null && !Array.isArray(services) ? (services as Record<string, { extends?: unknown } | null>) : {};
 }
 
 export async function isFile(file: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { openComposeContext } from './context';
 import { projectContainers, serviceLabel } from './containers';
 import { removeStoredOverride } from './overrideFile';
 import { runCompose } from './run';
+import { removeComposeProject } from './teardown';
 
 /** The container selection of `stop` and `down`, as the CLI passes it. */
 export interface ComposeLifetimeOptions {
@@ -29,7 +30,7 @@ export interface ComposeLifetimeOptions {
 export async function stopComposeProject(options: ComposeLifetimeOptions): Promise<string[] | undefined> {
   const target = await composeTarget(options);
   if (!target) return undefined;
-  const context = await openComposeContext({ loaded: target.loaded, endpoint: target.engine.endpoint, logger: options.logger, signal: options.signal });
+  const context = await openComposeContext({ loaded: target.loaded, engine: target.engine, logger: options.logger, signal: options.signal });
   const { project } = context;
 
   const selected = (await projectContainers(target.engine, project.name)).filter(
@@ -51,15 +52,13 @@ export async function stopComposeProject(options: ComposeLifetimeOptions): Promi
 export async function downComposeProject(options: ComposeLifetimeOptions): Promise<string[] | undefined> {
   const target = await composeTarget(options);
   if (!target) return undefined;
-  const context = await openComposeContext({ loaded: target.loaded, endpoint: target.engine.endpoint, logger: options.logger, signal: options.signal });
+  const context = await openComposeContext({ loaded: target.loaded, engine: target.engine, logger: options.logger, signal: options.signal });
   const { project } = context;
 
   const containers = await projectContainers(target.engine, project.name);
   if (containers.length > 0) {
     options.logger.info(`Removing compose project ${project.name}`);
-    // `rm -v` removes the anonymous volumes, which `down` without `-v` keeps; `down` then removes the networks.
-    await runCompose(context, ['rm', '--stop', '--force', '-v'], { showOutput: true });
-    await runCompose(context, ['down', '--remove-orphans'], { showOutput: true });
+    await removeComposeProject(context, { engine: target.engine, anonymousVolumes: true, showOutput: true });
   }
   await removeStoredOverride(project.loaded);
   return containers.map((info) => info.Id);

@@ -22,6 +22,8 @@ export interface ComposeService {
   user?: string;
   profiles: string[];
   volumes: ComposeVolume[];
+  /** `environment` as a mapping, where a name without a value maps to an empty string. */
+  environment: Record<string, string>;
   /** `env_file` paths as written, without the optional ones (`required: false`). */
   envFiles: string[];
   /** The last file that defines the service, for messages. */
@@ -45,9 +47,10 @@ type RawService = Record<string, unknown> & { __file: string };
 /**
  * Merges parsed compose files the way Docker Compose does for the fields the
  * runtime reads: later files override single values, `volumes` merge by
- * target, `env_file` entries add up, and `extends` pulls in another service.
+ * target, `env_file` entries add up, and `extends` pulls in another service,
+ * from `extended` when it names another file.
  */
-export function mergeComposeFiles(parsed: ComposeFile[]): ComposeModel {
+export function mergeComposeFiles(parsed: ComposeFile[], extended: ExtendedFiles = new Map()): ComposeModel {
   const raw = new Map<string, RawService>();
   let name: string | undefined;
   for (const { file, content } of parsed) {
@@ -61,7 +64,7 @@ export function mergeComposeFiles(parsed: ComposeFile[]): ComposeModel {
   const version = parsed[0].content.version;
   const services = new Map<string, ComposeService>();
   for (const serviceName of raw.keys()) {
-    services.set(serviceName, toService(serviceName, resolveExtends(serviceName, raw, []), projectFolder));
+    services.set(serviceName, toService(serviceName, resolveExtends(serviceName, raw, [], extended), projectFolder));
   }
   return {
     files: parsed.map((item) => item.file),
@@ -105,38 +108,113 @@ function mergeRaw(base: RawService | undefined, override: RawService): RawServic
     const overridden = new Set(override.volumes.map((volume) => volumeTarget(volume)));
     merged.volumes = [...base.volumes.filter((volume) => !overridden.has(volumeTarget(volume))), ...override.volumes];
   }
+  if (base.environment !== undefined && override.environment !== undefined) {
+    merged.environment = { ...environmentOf(base.environment), ...environmentOf(override.environment) };
+  }
   if (base.env_file !== undefined && override.env_file !== undefined) {
     merged.env_file = [...listOf(base.env_file), ...listOf(override.env_file)];
   }
   return merged;
 }
 
-/** Applies `extends` (same files, or another file relative to the declaring one) beneath a service. */
-function resolveExtends(serviceName: string, raw: Map<string, RawService>, chain: string[]): RawService {
+/** Compose files that `extends: { file }` names, by absolute path, read with the same variables as the project's files. */
+export type ExtendedFiles = Map<string, ComposeFile>;
+
+/**
+ * Returns the absolute path of the file an `extends` names, or undefined
+ * when it extends a service of the same files. The path is relative to the
+ * folder of the file that declares the `extends`.
+ */
+export function extendedFilePath(extendsValue: unknown, declaringFile: string): string | undefined {
+  if (typeof extendsValue !== 'object' || extendsValue === null) return undefined;
+  const file = (extendsValue as { file?: unknown }).file;
+  return file === undefined || file === null ? undefined : path.resolve(path.dirname(declaringFile), String(file));
+}
+
+/**
+ * Applies `extends` beneath a service: a service of the same files, or with
+ * `file`, a service of another file, read on its own as Docker Compose does.
+ * The relative paths of a service from another file (build context, bind
+ * mounts, env files) are made absolute against that file's folder.
+ */
+function resolveExtends(serviceName: string, raw: Map<string, RawService>, chain: string[], extended: ExtendedFiles): RawService {
   const service = raw.get(serviceName) as RawService;
   const extendsValue = service.extends;
   if (extendsValue === undefined) return service;
-  if (chain.includes(serviceName)) {
+  const link = `${service.__file}#${serviceName}`;
+  if (chain.includes(link)) {
     throw new ConfigurationError(
-      `Compose services extend each other in a loop: ${[...chain, serviceName].join(' -> ')}. Remove one of these "extends".`,
+      `Compose services extend each other in a loop: ${[...chain, link].join(' -> ')}. Remove one of these "extends".`,
       { file: service.__file, jsonPath: `services.${serviceName}.extends` },
     );
   }
-  const target = typeof extendsValue === 'string' ? { service: extendsValue } : (extendsValue as { service?: string; file?: string });
-  if (target.file !== undefined) {
-    // NOTE: a base service in another file is not read; its image and build stay unknown unless this file repeats them.
-    return service;
-  }
+  const target = typeof extendsValue === 'string' ? { service: extendsValue } : (extendsValue as { service?: unknown });
   const baseName = String(target.service);
-  if (!raw.has(baseName)) {
-    throw new ConfigurationError(`Service "${serviceName}" in ${service.__file} extends "${baseName}", which no compose file defines.`, {
-      file: service.__file,
-      jsonPath: `services.${serviceName}.extends`,
-    });
+  const baseFile = extendedFilePath(extendsValue, service.__file);
+  const where = baseFile ?? 'no compose file';
+
+  let base: RawService;
+  if (baseFile === undefined) {
+    if (!raw.has(baseName)) throw missingBase(serviceName, service.__file, baseName, where);
+    base = resolveExtends(baseName, raw, [...chain, link], extended);
+  } else {
+    const parsed = extended.get(baseFile);
+    if (!parsed) {
+      throw new ConfigurationError(
+        `Service "${serviceName}" in ${service.__file} extends a service in ${baseFile}, which was not found. Fix "extends.file", which is relative to the folder of ${service.__file}.`,
+        { file: service.__file, jsonPath: `services.${serviceName}.extends.file` },
+      );
+    }
+    const fileServices = rawServices(parsed);
+    if (!fileServices.has(baseName)) throw missingBase(serviceName, service.__file, baseName, where);
+    base = rebasePaths(resolveExtends(baseName, fileServices, [...chain, link], extended), path.dirname(baseFile));
   }
-  const base = resolveExtends(baseName, raw, [...chain, serviceName]);
   const { extends: _ignored, ...own } = service;
   return mergeRaw({ ...base }, own as RawService);
+}
+
+function missingBase(serviceName: string, file: string, baseName: string, where: string): ConfigurationError {
+  const source = where === 'no compose file' ? 'no compose file defines' : `${where} does not define`;
+  return new ConfigurationError(`Service "${serviceName}" in ${file} extends "${baseName}", which ${source}. Fix "extends.service".`, {
+    file,
+    jsonPath: `services.${serviceName}.extends`,
+  });
+}
+
+function rawServices(parsed: ComposeFile): Map<string, RawService> {
+  return new Map(Object.entries(servicesOf(parsed.content, parsed.file)).map(([name, definition]) => [name, { ...definition, __file: parsed.file }]));
+}
+
+/** Makes the relative build context, bind mount sources and env files of a service absolute against `folder`. */
+function rebasePaths(service: RawService, folder: string): RawService {
+  const rebased: RawService = { ...service };
+  const absolute = (value: string) => (path.isAbsolute(value) || value.startsWith('~') ? value : path.resolve(folder, value));
+  if (service.build !== undefined) {
+    const build = buildObject(service.build);
+    const context = String(build.context ?? '.');
+    // A URL context (git repository, tarball) stays as written.
+    rebased.build = { ...build, context: /^[a-z][a-z0-9+.-]*:\/\//i.test(context) ? context : absolute(context) };
+  }
+  if (Array.isArray(service.volumes)) {
+    rebased.volumes = service.volumes.map((volume) => {
+      if (typeof volume === 'object' && volume !== null) {
+        const long = volume as { type?: string; source?: string };
+        return long.type === 'bind' && long.source ? { ...long, source: absolute(long.source) } : volume;
+      }
+      const [source, ...rest] = String(volume).split(':');
+      return rest.length > 0 && source.startsWith('.') ? [absolute(source), ...rest].join(':') : volume;
+    });
+  }
+  if (service.env_file !== undefined) {
+    rebased.env_file = listOf(service.env_file).map((entry) => {
+      if (typeof entry === 'object' && entry !== null) {
+        const long = entry as { path?: unknown };
+        return long.path === undefined ? entry : { ...long, path: absolute(String(long.path)) };
+      }
+      return absolute(String(entry));
+    });
+  }
+  return rebased;
 }
 
 function toService(serviceName: string, raw: RawService, projectFolder: string): ComposeService {
@@ -150,9 +228,25 @@ function toService(serviceName: string, raw: RawService, projectFolder: string):
     user: raw.user === undefined ? undefined : String(raw.user),
     profiles: listOf(raw.profiles).map(String),
     volumes: listOf(raw.volumes).map((volume) => parseVolume(volume, projectFolder)).filter((volume): volume is ComposeVolume => volume !== undefined),
+    environment: environmentOf(raw.environment),
     envFiles: listOf(raw.env_file).flatMap((entry) => requiredEnvFile(entry)),
     file: raw.__file,
   };
+}
+
+/** Reads `environment` in its mapping form or its list form (`NAME=value`, or `NAME` alone). */
+function environmentOf(value: unknown): Record<string, string> {
+  if (Array.isArray(value)) {
+    return Object.fromEntries(
+      value.map((entry) => {
+        const text = String(entry);
+        const equals = text.indexOf('=');
+        return equals === -1 ? [text, ''] : [text.slice(0, equals), text.slice(equals + 1)];
+      }),
+    );
+  }
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, item === null || item === undefined ? '' : String(item)]));
 }
 
 /** Returns an `env_file` entry's path, or none for the long form with `required: false`. */

@@ -22,6 +22,12 @@ export interface OverrideInputs {
   gpu: boolean;
   /** devcontainer.json, for errors about mounts. */
   configFile: string;
+  /**
+   * Declares external volumes as `external: { name }`, because podman-compose
+   * 1.0.3 prefixes the project name to an `external: true` volume without a
+   * name, and so mounts a new volume instead of the runtime's.
+   */
+  nameExternalVolumes?: boolean;
 }
 
 /**
@@ -73,7 +79,7 @@ export function composeOverride(inputs: OverrideInputs): { text: string; namedVo
   if (inputs.version !== undefined) document.version = inputs.version;
   document.services = { [inputs.service]: escapeDollars(service) };
   if (namedVolumes.length > 0) {
-    document.volumes = Object.fromEntries(namedVolumes.map((name) => [name, { external: true }]));
+    document.volumes = Object.fromEntries(namedVolumes.map((name) => [name, { external: inputs.nameExternalVolumes ? { name } : true }]));
   }
   return { text: yaml.dump(document, { forceQuotes: true, lineWidth: -1, noRefs: true }), namedVolumes };
 }

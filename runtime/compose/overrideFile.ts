@@ -12,6 +12,7 @@ import type { PreparedImage } from '../up/image';
 import { composeOverride } from './override';
 import type { ComposeProject } from './project';
 import { splitCommandWords } from './shellWords';
+import type { ComposeTool } from './tool';
 
 export interface WriteOverrideOptions {
   engine: Engine;
@@ -26,6 +27,8 @@ export interface WriteOverrideOptions {
   labelMetadata: MetadataEntry[];
   /** `--id-label name=value` labels. */
   idLabels: Record<string, string>;
+  /** The compose tool that reads the file. */
+  tool: ComposeTool;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function writeOverrideFile(options: WriteOverrideOptions): Promise<
     serviceCommand: run.entrypoints.length > 0 ? await serviceCommand(engine, project, image.name) : { entrypoint: [], cmd: [] },
     gpu: (withGpu.HostConfig?.DeviceRequests?.length ?? 0) > 0,
     configFile: loaded.configFile,
+    nameExternalVolumes: options.tool.flavor === 'podman-compose',
   });
 
   for (const name of namedVolumes) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ConfigurationError } from '../errors';
 import type { LoadedConfig } from '../config/types';
 import { readDotEnv } from './dotenv';
-import { isFile, readComposeFile, resolveComposeFiles } from './files';
+import { isFile, readComposeFile, readExtendedFiles, resolveComposeFiles } from './files';
 import { type ComposeModel, type ComposeService, mergeComposeFiles, servicesForProfiles } from './model';
 import { composeProjectName } from './projectName';
 
@@ -37,7 +37,7 @@ export async function openComposeProject(loaded: LoadedConfig, env: NodeJS.Proce
   for (const file of files) {
     parsed.push(await readComposeFile(file, variables));
   }
-  const model = mergeComposeFiles(parsed);
+  const model = mergeComposeFiles(parsed, await readExtendedFiles(parsed, variables));
 
   const service = requireService(model, loaded, loaded.config.service, 'service');
   // An empty runServices means every service, as in the reference CLI.

@@ -1,5 +1,5 @@
 import { EnvironmentError } from '../errors';
-import type { Logger } from '../log';
+import { isSecretName, type Logger, Redactor } from '../log';
 import { outputTail, runHostProcess } from './process';
 import type { ComposeProject } from './project';
 import type { ComposeTool } from './tool';
@@ -37,19 +37,27 @@ export async function runCompose(context: ComposeContext, args: string[], option
   const argv = [...tool.prefixArgs, '--project-name', project.name, ...files.flatMap((file) => ['-f', file]), ...args];
   const commandLine = [tool.executable, ...argv].join(' ');
   const logger = context.logger.child('compose');
+  const redactor = new Redactor();
+  for (const value of secretValues(project)) {
+    logger.addSecret(value);
+    redactor.add(value);
+  }
   logger.debug(`Running ${commandLine}`);
 
+  // podman-compose 1.0.3 prints the whole merged configuration and every
+  // `podman` command it runs, so its output goes to the debug level.
+  const showOutput = options.showOutput && tool.flavor !== 'podman-compose';
   const started = Date.now();
   const result = await runHostProcess(tool.executable, argv, {
     cwd: project.model.projectFolder,
-    env: { ...project.env, DOCKER_HOST: context.endpoint },
+    env: toolEnvironment(context, tool),
     signal: context.signal,
-    onLine: (line) => (options.showOutput ? logger.info(line) : logger.debug(line)),
+    onLine: (line) => (showOutput ? logger.info(line) : logger.debug(line)),
   });
   logger.debug(`${tool.displayName} ${args[0]} finished in ${Date.now() - started} ms`);
 
   if (result.exitCode !== 0) {
-    const tail = outputTail(result.output);
+    const tail = redactor.redact(outputTail(result.output));
     throw new EnvironmentError(
       `${tool.displayName} ${args[0]} failed with exit code ${result.exitCode} for compose project "${project.name}". ` +
         (options.advice ? `${options.advice} ` : '') +
@@ -59,4 +67,33 @@ export async function runCompose(context: ComposeContext, args: string[], option
     );
   }
   return result.stdout;
+}
+
+/**
+ * Returns the environment of a compose command, pointed at the runtime's
+ * engine: DOCKER_HOST for Docker Compose, and for podman-compose also
+ * CONTAINER_HOST, which switches the `podman` commands it runs to that
+ * Podman service (Podman 4 treats a set CONTAINER_HOST as `--remote`).
+ */
+function toolEnvironment(context: ComposeContext, tool: ComposeTool): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...context.project.env, DOCKER_HOST: context.endpoint };
+  if (tool.flavor === 'podman-compose') env.CONTAINER_HOST = context.endpoint;
+  return env;
+}
+
+/**
+ * Returns the values of secret-named variables (TOKEN, PASSWORD and the
+ * like) in containerEnv and in the services' `environment`, which compose
+ * tools may echo: podman-compose prints the merged configuration.
+ */
+function secretValues(project: ComposeProject): string[] {
+  const values: string[] = [];
+  const collect = (environment: Record<string, string>) => {
+    for (const [name, value] of Object.entries(environment)) {
+      if (isSecretName(name) && value !== '') values.push(value);
+    }
+  };
+  collect(project.loaded.config.containerEnv ?? {});
+  for (const service of project.model.services.values()) collect(service.environment);
+  return values;
 }

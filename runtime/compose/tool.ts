@@ -27,43 +27,56 @@ interface Candidate {
   flavor?: ComposeFlavor;
 }
 
-// NOTE: the tests run only Debian's docker-compose 1.29. The `docker compose`
-// plugin and podman-compose get the same arguments (`--project-name`, `-f`,
-// `build`, `up -d --no-recreate`, `stop`, `rm --stop --force -v`, `down
-// --remove-orphans`) without having been run here.
+// The tests run Debian 12's docker-compose 1.29 against Docker, and
+// podman-compose 1.0.3 against Podman 4.3. NOTE: the `docker compose` plugin
+// gets the same arguments as docker-compose without having been run here.
 const candidates: Record<string, Candidate> = {
   'docker compose': { executable: 'docker', prefixArgs: ['compose'], versionArgs: ['compose', 'version', '--short'], displayName: 'docker compose', flavor: 'compose-v2' },
   'docker-compose': { executable: 'docker-compose', prefixArgs: [], versionArgs: ['version', '--short'], displayName: 'docker-compose' },
   'podman-compose': { executable: 'podman-compose', prefixArgs: [], versionArgs: ['version'], displayName: 'podman-compose', flavor: 'podman-compose' },
 };
 
+/** Detection order for a Podman engine: its own compose tool first, then the Docker ones, which also work with its Docker-compatible API. */
+const podmanOrder = ['podman-compose', 'docker compose', 'docker-compose'];
+const dockerOrder = ['docker compose', 'docker-compose', 'podman-compose'];
+
 const installAdvice =
   'Install Docker Compose (Debian 12: `apt-get install docker-compose`; with Docker Engine from Docker: the docker-compose-plugin package) ' +
   `or podman-compose, or set ${composeToolVariable} to the compose executable to use.`;
+
+export interface DetectOptions {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** The engine is Podman, so podman-compose comes first. */
+  preferPodman?: boolean;
+}
 
 /** One detection per process and setting, because each probe starts a process (about 0.4 s for docker-compose 1.29). */
 const detected = new Map<string, Promise<ComposeTool>>();
 
 /**
  * Finds the compose tool: the one DEVCONTAINER_COMPOSE_TOOL names, else the
- * first of `docker compose` (v2), `docker-compose` (v1 or a standalone v2)
- * and `podman-compose` whose version command succeeds. The result is cached
- * for the process.
+ * first whose version command succeeds of `docker compose` (v2),
+ * `docker-compose` (v1 or a standalone v2) and `podman-compose`, with
+ * podman-compose first when the engine is Podman. The result is cached for
+ * the process.
  */
-export function detectComposeTool(options: { env: NodeJS.ProcessEnv; logger: Logger; signal?: AbortSignal }): Promise<ComposeTool> {
+export function detectComposeTool(options: DetectOptions): Promise<ComposeTool> {
   const forced = (options.env[composeToolVariable] ?? '').trim();
-  let result = detected.get(forced);
+  const key = forced || (options.preferPodman ? 'podman order' : 'docker order');
+  let result = detected.get(key);
   if (!result) {
     result = forced ? probeForced(forced, options) : probeInOrder(options);
-    detected.set(forced, result);
-    result.catch(() => detected.delete(forced));
+    detected.set(key, result);
+    result.catch(() => detected.delete(key));
   }
   return result;
 }
 
-async function probeInOrder(options: { env: NodeJS.ProcessEnv; logger: Logger; signal?: AbortSignal }): Promise<ComposeTool> {
+async function probeInOrder(options: DetectOptions): Promise<ComposeTool> {
   const failures: string[] = [];
-  for (const candidate of Object.values(candidates)) {
+  for (const candidate of (options.preferPodman ? podmanOrder : dockerOrder).map((name) => candidates[name])) {
     const outcome = await probe(candidate, options);
     if (typeof outcome !== 'string') {
       options.logger.info(`Using ${outcome.displayName} ${outcome.version}`);
@@ -74,8 +87,17 @@ async function probeInOrder(options: { env: NodeJS.ProcessEnv; logger: Logger; s
   throw new EnvironmentError(`No compose tool found, and this configuration uses dockerComposeFile. Tried ${failures.join('; ')}. ${installAdvice}`);
 }
 
-async function probeForced(forced: string, options: { env: NodeJS.ProcessEnv; logger: Logger; signal?: AbortSignal }): Promise<ComposeTool> {
-  const candidate = candidates[forced] ?? {
+/** Install advice for each tool name that DEVCONTAINER_COMPOSE_TOOL accepts. */
+const toolAdvice: Record<string, string> = {
+  'docker compose': "Install the Docker Compose plugin (the docker-compose-plugin package from Docker's apt repository)",
+  'docker-compose': 'Install docker-compose (Debian 12: `apt-get install docker-compose`)',
+  'podman-compose': 'Install podman-compose and Podman (Debian 12: `apt-get install podman-compose podman`)',
+};
+
+async function probeForced(forced: string, options: DetectOptions): Promise<ComposeTool> {
+  const known = candidates[forced];
+  const isPath = forced.includes('/');
+  const candidate = known ?? {
     executable: forced,
     prefixArgs: [],
     versionArgs: path.basename(forced).includes('podman-compose') ? ['version'] : ['version', '--short'],
@@ -84,6 +106,18 @@ async function probeForced(forced: string, options: { env: NodeJS.ProcessEnv; lo
   };
   const outcome = await probe(candidate, options);
   if (typeof outcome === 'string') {
+    if (known) {
+      throw new EnvironmentError(
+        `${composeToolVariable} is "${forced}", but that compose tool failed: ${outcome}. ` +
+          `${toolAdvice[forced]}, or unset ${composeToolVariable} to use the compose tool that is installed.`,
+      );
+    }
+    if (!isPath && outcome.endsWith('is not installed or not on PATH')) {
+      throw new EnvironmentError(
+        `${composeToolVariable} is "${forced}", which is neither a known compose tool (${Object.keys(candidates).join(', ')}) ` +
+          `nor an executable on PATH. Set it to one of those names or to the path of a compose executable, or unset it to detect one. ${installAdvice}`,
+      );
+    }
     throw new EnvironmentError(`${composeToolVariable} is "${forced}", but that compose tool failed: ${outcome}. ${installAdvice}`);
   }
   options.logger.info(`Using ${outcome.displayName} ${outcome.version} (from ${composeToolVariable})`);
@@ -100,7 +134,7 @@ async function probe(candidate: Candidate, options: { env: NodeJS.ProcessEnv; si
     throw error;
   }
   if (result.timedOut) return `\`${[candidate.executable, ...candidate.versionArgs].join(' ')}\` timed out`;
-  const version = /(\d+\.\d+(?:\.\d+)?)/.exec(result.stdout)?.[1];
+  const version = toolVersion(candidate, result.stdout);
   if (result.exitCode !== 0 || !version) {
     const tail = outputTail(result.output, 3);
     return `\`${[candidate.executable, ...candidate.versionArgs].join(' ')}\` exited with code ${result.exitCode}${tail ? ` (${tail.replace(/\n/g, ' ')})` : ''}`;
@@ -112,6 +146,20 @@ async function probe(candidate: Candidate, options: { env: NodeJS.ProcessEnv; si
     version,
     displayName: candidate.displayName,
   };
+}
+
+/**
+ * Reads the version from a version command's output. podman-compose 1.0.3
+ * prints Podman's version before its own (`using podman version: 4.3.1`,
+ * then `podman-composer version  1.0.3`), so its line is looked for by name.
+ */
+export function toolVersion(candidate: { flavor?: ComposeFlavor }, stdout: string): string | undefined {
+  const number = /(\d+\.\d+(?:\.\d+)?)/;
+  if (candidate.flavor === 'podman-compose') {
+    const line = stdout.split('\n').find((text) => /podman-compose(r)? version/i.test(text));
+    return number.exec(line ?? stdout)?.[1];
+  }
+  return number.exec(stdout)?.[1];
 }
 
 /**

@@ -13,6 +13,7 @@ import { prepareServiceImage } from './image';
 import { removeStoredOverride, storedOverrideFile, writeOverrideFile } from './overrideFile';
 import { type ComposeContext, runCompose } from './run';
 import { keepFailedProject, keepFailedProjectVariable } from './settings';
+import { removeComposeProject } from './teardown';
 import { warnIgnoredProperties } from './workspace';
 
 export interface ComposeUpOptions {
@@ -45,7 +46,7 @@ export interface ComposeUpOptions {
 export async function acquireComposeContainer(options: ComposeUpOptions): Promise<{ containerId: string; created: boolean }> {
   const { engine, loaded } = options;
   const logger = options.logger.child('compose');
-  const context = await openComposeContext({ loaded, endpoint: engine.endpoint, logger: options.logger, signal: options.signal, env: options.env });
+  const context = await openComposeContext({ loaded, engine, logger: options.logger, signal: options.signal, env: options.env });
   const { project } = context;
   logger.info(`Compose project ${project.name}, main service ${project.service.name}`);
   warnIgnoredProperties(loaded, logger);
@@ -60,7 +61,7 @@ export async function acquireComposeContainer(options: ComposeUpOptions): Promis
   }
   if (existing && options.removeExistingContainer) {
     logger.info(`Removing the containers of compose project ${project.name}`);
-    await runCompose(context, ['down', '--remove-orphans'], { showOutput: true });
+    await removeComposeProject(context, { engine, anonymousVolumes: false, showOutput: true });
     await removeStoredOverride(loaded);
     existing = undefined;
   }
@@ -125,7 +126,7 @@ async function createProject(context: ComposeContext, options: ComposeUpOptions)
     if (keepFailedProject(options.env ?? process.env)) {
       logger.warn(`Keeping the containers of the failed compose project ${project.name} (${keepFailedProjectVariable} is set).`);
     } else {
-      await takeDown({ ...context, signal: undefined }, [file]);
+      await takeDown({ ...context, signal: undefined }, options.engine, [file]);
     }
     throw error;
   }
@@ -149,15 +150,16 @@ async function prepareOverride(context: ComposeContext, options: ComposeUpOption
     metadata,
     labelMetadata,
     idLabels: parseNameValuePairs(options.idLabels, '--id-label'),
+    tool: await context.tool(),
   });
   return { file, metadata };
 }
 
-async function takeDown(context: ComposeContext, extraFiles: string[]): Promise<void> {
+async function takeDown(context: ComposeContext, engine: Engine, extraFiles: string[]): Promise<void> {
   const logger = context.logger.child('compose');
   logger.info(`Removing the containers of the failed compose project ${context.project.name}`);
   try {
-    await runCompose(context, ['down', '--remove-orphans'], { extraFiles });
+    await removeComposeProject(context, { engine, extraFiles, anonymousVolumes: false });
     await removeStoredOverride(context.project.loaded);
   } catch (error) {
     logger.warn(`Removing the failed compose project ${context.project.name} failed too: ${messageOf(error)}`);

@@ -96,6 +96,29 @@ describe('compose configuration mistakes', () => {
   });
 });
 
+describe('compose tool setting', () => {
+  const files = {
+    '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app' }),
+    '.devcontainer/compose.yml': compose,
+  };
+
+  test('unknown tool value is named', async () => {
+    const { folder, project } = composeWorkspace('cmp-foo', files);
+    const result = await failingUp(folder, { ...process.env, DEVCONTAINER_COMPOSE_TOOL: 'foo' });
+    assert.match(result.message, /DEVCONTAINER_COMPOSE_TOOL is "foo", which is neither a known compose tool \(docker compose, docker-compose, podman-compose\) nor an executable on PATH/);
+    assert.match(result.message, /apt-get install docker-compose/);
+    assert.equal((await projectState(project.name)).containers.length, 0);
+  });
+
+  test('tool not installed says what to install', async () => {
+    const { folder, project } = composeWorkspace('cmp-noinst', files);
+    const result = await failingUp(folder, { ...process.env, DEVCONTAINER_COMPOSE_TOOL: 'podman-compose', PATH: '/nonexistent' });
+    assert.match(result.message, /DEVCONTAINER_COMPOSE_TOOL is "podman-compose", but that compose tool failed: podman-compose is not installed or not on PATH/);
+    assert.match(result.message, /apt-get install podman-compose podman/);
+    assert.equal((await projectState(project.name)).containers.length, 0);
+  });
+});
+
 describe('compose project shared by two workspaces', () => {
   test('second workspace is refused', async () => {
     const name = `cmp-shared-${crypto.randomBytes(4).toString('hex')}`;

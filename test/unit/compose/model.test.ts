@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ComposeFile } from '../../../runtime/compose/files';
 import { mergeComposeFiles, servicesForProfiles } from '../../../runtime/compose/model';
 
 test('model merges files in order', () => {
@@ -72,6 +73,64 @@ test('model applies extends', () => {
   assert.equal(model.services.get('app')?.command, 'sleep 1');
   assert.equal(model.services.get('other')?.image, 'debian:bookworm');
   assert.deepEqual(model.services.get('other')?.volumes, [{ type: 'bind', source: '/src', target: '/app' }]);
+});
+
+test('model applies extends from another file', () => {
+  const base = {
+    file: '/p/common/base.yml',
+    content: {
+      services: {
+        root: { image: 'debian:bookworm', user: 'dev', environment: { FROM_ROOT: '1' } },
+        base: {
+          extends: 'root',
+          build: { context: './image', dockerfile: 'Dockerfile.dev' },
+          volumes: ['./seed:/seed:ro', 'cache:/cache', { type: 'bind', source: '../data', target: '/data' }],
+          env_file: ['base.env'],
+        },
+      },
+    },
+  };
+  const model = mergeComposeFiles(
+    [{ file: '/p/.devcontainer/compose.yml', content: { services: { app: { extends: { file: '../common/base.yml', service: 'base' }, volumes: ['..:/workspace'] } } } }],
+    new Map([[base.file, base]]),
+  );
+  const app = model.services.get('app');
+  assert.ok(app);
+  assert.equal(app.image, 'debian:bookworm');
+  assert.equal(app.user, 'dev');
+  assert.deepEqual(app.environment, { FROM_ROOT: '1' });
+  // Paths from the other file are relative to that file's folder, and the service's own paths to the project folder.
+  assert.deepEqual(app.build, { context: '/p/common/image', dockerfile: 'Dockerfile.dev', target: undefined });
+  assert.deepEqual(app.volumes, [
+    { type: 'bind', source: '/p/common/seed', target: '/seed' },
+    { type: 'volume', source: 'cache', target: '/cache' },
+    { type: 'bind', source: '/p/data', target: '/data' },
+    { type: 'bind', source: '/p', target: '/workspace' },
+  ]);
+  assert.deepEqual(app.envFiles, ['/p/common/base.env']);
+  assert.equal(app.file, '/p/.devcontainer/compose.yml');
+});
+
+test('model rejects extends of a missing file or service', () => {
+  const main = [{ file: '/p/a.yml', content: { services: { app: { extends: { file: 'other.yml', service: 'base' } } } } }];
+  assert.throws(() => mergeComposeFiles(main), /Service "app" in \/p\/a\.yml extends a service in \/p\/other\.yml, which was not found/);
+  const other = { file: '/p/other.yml', content: { services: { db: { image: 'busybox' } } } };
+  assert.throws(() => mergeComposeFiles(main, new Map([[other.file, other]])), /extends "base", which \/p\/other\.yml does not define/);
+});
+
+test('model rejects an extends loop across files', () => {
+  const other: ComposeFile = { file: '/p/other.yml', content: { services: { base: { extends: { file: 'a.yml', service: 'app' } } } } };
+  const main: ComposeFile = { file: '/p/a.yml', content: { services: { app: { extends: { file: 'other.yml', service: 'base' } } } } };
+  assert.throws(() => mergeComposeFiles([main], new Map([[other.file, other], [main.file, main]])), /extend each other in a loop: \/p\/a\.yml#app -> \/p\/other\.yml#base -> \/p\/a\.yml#app/);
+});
+
+test('model reads environment in both forms', () => {
+  const model = mergeComposeFiles([
+    { file: '/p/a.yml', content: { services: { app: { environment: ['A=1', 'B', 'C=x=y'] }, db: { environment: { D: 2, E: null } } } } },
+    { file: '/p/b.yml', content: { services: { app: { environment: { B: 'set' } } } } },
+  ]);
+  assert.deepEqual(model.services.get('app')?.environment, { A: '1', B: 'set', C: 'x=y' });
+  assert.deepEqual(model.services.get('db')?.environment, { D: '2', E: '' });
 });
 
 test('model rejects extends of a missing service', () => {

@@ -99,6 +99,12 @@ test('override mounts in long syntax with external volumes', () => {
   assert.deepEqual(namedVolumes, ['cache-vol']);
 });
 
+test('override names external volumes for podman-compose', () => {
+  const mounts = [{ Type: 'volume' as const, Source: 'cache-vol', Target: '/cache' }];
+  const document = parse(composeOverride(inputs({ mounts, nameExternalVolumes: true })).text);
+  assert.deepEqual(document.volumes, { 'cache-vol': { external: { name: 'cache-vol' } } });
+});
+
 test('override keeps the first file version', () => {
   const mounts = [{ Type: 'bind' as const, Source: '/host', Target: '/in', ReadOnly: true }];
   const document = parse(composeOverride(inputs({ version: '2.4', mounts })).text);

@@ -119,3 +119,35 @@ test('project reports invalid YAML with its position', async () => {
     },
   );
 });
+
+test('project reads services extended from another file', async () => {
+  const project = await open(
+    {
+      '.devcontainer/devcontainer.json': config({}),
+      '.devcontainer/compose.yml': 'services:\n  app:\n    extends:\n      file: ../shared/base.yml\n      service: base\n    command: ["sleep", "1"]\n',
+      'shared/base.yml': 'services:\n  base:\n    extends:\n      file: deeper/root.yml\n      service: root\n    user: ${BASE_USER}\n    volumes:\n      - ./seed:/seed\n',
+      'shared/deeper/root.yml': 'services:\n  root:\n    image: debian:bookworm\n    build: .\n',
+    },
+    { BASE_USER: 'dev' },
+  );
+  const folder = path.dirname(project.loaded.configFile).replace(/\/\.devcontainer$/, '');
+  assert.equal(project.service.image, 'debian:bookworm');
+  assert.equal(project.service.user, 'dev');
+  assert.deepEqual(project.service.build, { context: path.join(folder, 'shared/deeper'), dockerfile: undefined, target: undefined });
+  assert.deepEqual(project.service.volumes, [{ type: 'bind', source: path.join(folder, 'shared/seed'), target: '/seed' }]);
+  assert.deepEqual(project.service.command, ['sleep', '1']);
+});
+
+test('project reports a missing extended file', async () => {
+  await assert.rejects(
+    open({
+      '.devcontainer/devcontainer.json': config({}),
+      '.devcontainer/compose.yml': 'services:\n  app:\n    extends:\n      file: missing.yml\n      service: base\n',
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigurationError);
+      assert.match(error.message, /extends a service in .*\/\.devcontainer\/missing\.yml, which was not found/);
+      return true;
+    },
+  );
+});

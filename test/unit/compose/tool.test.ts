@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { EnvironmentError } from '../../../runtime/errors';
 import { silentLogger } from '../../../runtime/log';
-import { builtImageName, detectComposeTool } from '../../../runtime/compose/tool';
+import { builtImageName, detectComposeTool, toolVersion } from '../../../runtime/compose/tool';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-tool-'));
 after(() => fs.rmSync(folder, { recursive: true, force: true }));
@@ -64,4 +64,48 @@ test('built image names follow the tool', () => {
   assert.equal(builtImageName(tool('compose-v2', '2.7.0'), 'proj', 'app'), 'proj_app');
   assert.equal(builtImageName(tool('compose-v2', '2.24.5'), 'proj', 'app'), 'proj-app');
   assert.equal(builtImageName(tool('podman-compose', '1.0.6'), 'proj', 'app'), 'proj_app');
+});
+
+test('unknown tool name lists the known ones', async () => {
+  await assert.rejects(detectComposeTool({ env: { PATH: folder, DEVCONTAINER_COMPOSE_TOOL: 'foo' }, logger: silentLogger() }), (error: unknown) => {
+    assert.ok(error instanceof EnvironmentError);
+    assert.match(error.message, /DEVCONTAINER_COMPOSE_TOOL is "foo", which is neither a known compose tool \(docker compose, docker-compose, podman-compose\) nor an executable on PATH/);
+    assert.match(error.message, /Install Docker Compose/);
+    return true;
+  });
+});
+
+test('known tool not installed says what to install', async () => {
+  const cases: [string, RegExp][] = [
+    ['podman-compose', /apt-get install podman-compose podman/],
+    ['docker-compose', /apt-get install docker-compose/],
+    ['docker compose', /docker-compose-plugin package/],
+  ];
+  for (const [name, advice] of cases) {
+    await assert.rejects(detectComposeTool({ env: { PATH: folder, DEVCONTAINER_COMPOSE_TOOL: name }, logger: silentLogger() }), (error: unknown) => {
+      assert.ok(error instanceof EnvironmentError);
+      assert.match(error.message, new RegExp(`DEVCONTAINER_COMPOSE_TOOL is "${name}", but that compose tool failed: [a-z-]+ is not installed or not on PATH`));
+      assert.match(error.message, advice);
+      return true;
+    });
+  }
+});
+
+test('podman-compose version is its own, not Podman\'s', () => {
+  const output = "['podman', '--version', '']\nusing podman version: 4.3.1\npodman-composer version  1.0.3\npodman --version \npodman version 4.3.1\nexit code: 0\n";
+  assert.equal(toolVersion({ flavor: 'podman-compose' }, output), '1.0.3');
+  assert.equal(toolVersion({ flavor: 'podman-compose' }, 'podman-compose version: 1.0.6\nusing podman version: 4.9.3\n'), '1.0.6');
+  assert.equal(toolVersion({}, 'docker-compose version 1.29.2, build unknown'), '1.29.2');
+});
+
+test('Podman engine puts podman-compose first', async () => {
+  const tools = fs.mkdtempSync(path.join(folder, 'path-'));
+  const podmanCompose = "echo \"using podman version: 4.3.1\"; echo \"podman-composer version  1.0.3\"";
+  fs.writeFileSync(path.join(tools, 'podman-compose'), `#!/bin/sh\n${podmanCompose}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(tools, 'docker-compose'), '#!/bin/sh\necho 1.29.2\n', { mode: 0o755 });
+  const env = { PATH: `${tools}:/usr/bin:/bin` };
+  const withPodman = await detectComposeTool({ env, logger: silentLogger(), preferPodman: true });
+  assert.equal(withPodman.flavor, 'podman-compose');
+  assert.equal(withPodman.version, '1.0.3');
+  assert.equal(withPodman.executable, 'podman-compose');
 });
