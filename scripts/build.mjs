@@ -1,11 +1,24 @@
-// Bundles the runtime CLI (dist/cli.js) and the extension (dist/extension.js)
-// with esbuild. Pass --production to minify, --watch to rebuild on change.
+// Bundles the runtime CLI and the extension (dist/extension.js) with esbuild.
+// The CLI is two files: dist/cli.js, the entry, holds only the warm path of
+// `up` and `exec` (runtime/fast) and loads dist/cli-full.js, the whole CLI,
+// for every other run. Pass --production to minify, --watch to rebuild on
+// change.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
 import * as esbuild from 'esbuild';
-import { lazyModules } from './build/lazyModules.mjs';
+import { lazyCrypto, lazyModules } from './build/lazyModules.mjs';
 import { generateValidators } from './build/validators.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+await generateValidators();
+
+/** Digests the generated devcontainer.json validator: the schema, Ajv's version and its options. */
+async function validatorDigest() {
+  const code = await fs.readFile(new URL('../runtime/config/generated/validateDevcontainer.js', import.meta.url));
+  return createHash('sha256').update(code).digest('hex').slice(0, 16);
+}
 
 const common = {
   bundle: true,
@@ -25,14 +38,23 @@ const common = {
   // ssh2 and cpu-features carry optional native addons that dockerode loads
   // lazily; the bundle falls back to pure JavaScript without them.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // The warm path trusts a configuration that passed the schema check
+  // before only when the validator is the same (runtime/fast/validated.ts).
+  define: { DEVCONTAINER_SCHEMA_DIGEST: JSON.stringify(await validatorDigest()) },
 };
 
 const builds = [
   {
     ...common,
-    entryPoints: ['runtime/cli/main.ts'],
+    entryPoints: ['runtime/fast/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [...common.plugins, lazyCrypto],
+  },
+  {
+    ...common,
+    entryPoints: ['runtime/cli/main.ts'],
+    outfile: 'dist/cli-full.js',
   },
   {
     ...common,
@@ -41,8 +63,6 @@ const builds = [
     external: [...common.external, 'vscode'],
   },
 ];
-
-await generateValidators();
 
 if (watch) {
   for (const options of builds) {

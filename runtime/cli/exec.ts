@@ -5,46 +5,9 @@ import { commonOptions, containerSelectionOptions, parseKeyValues } from './opti
 import { cliLogger } from './output';
 import { abortOnSignals } from './signals';
 import { configPath } from './up';
+import { splitExecArguments } from './execArguments';
 
-/** Options of `exec` that take a value; everything after them is the command. */
-const valueOptions = new Set([
-  '--workspace-folder',
-  '--config',
-  '--log-level',
-  '--log-format',
-  '--docker-path',
-  '--docker-compose-path',
-  '--remote-env',
-  '--container-id',
-  '--id-label',
-  '--user-data-folder',
-  '--container-data-folder',
-  '--container-system-data-folder',
-  '--container-session-data-folder',
-  '--terminal-columns',
-  '--terminal-rows',
-  '--default-user-env-probe',
-]);
-
-/**
- * Splits `exec` arguments into our options and the command, which starts at
- * the first word that is not an option, so the command's own flags (such as
- * `sh -c`) are passed through untouched.
- */
-export function splitExecArguments(argv: string[]): { options: string[]; command: string[] } {
-  let index = 0;
-  while (index < argv.length) {
-    const word = argv[index];
-    if (word === '--') {
-      return { options: argv.slice(0, index), command: argv.slice(index + 1) };
-    }
-    if (!word.startsWith('-')) {
-      break;
-    }
-    index += valueOptions.has(word) ? 2 : 1;
-  }
-  return { options: argv.slice(0, index), command: argv.slice(index) };
-}
+export { splitExecArguments } from './execArguments';
 
 function execParser(options: string[]) {
   return containerSelectionOptions(commonOptions(yargs(options)))

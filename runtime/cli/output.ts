@@ -9,15 +9,16 @@ const jsonLevel: Record<LogLevel, number> = { trace: 1, debug: 2, info: 3, warn:
 
 /**
  * Creates a logger that writes to stderr, so stdout carries only the
- * command's JSON result, or for `exec` the command's own output.
+ * command's JSON result, or for `exec` the command's own output. `write`
+ * replaces stderr as the destination of the lines, such as a log file.
  */
-export function cliLogger(level: LogLevel, format: LogFormat): Logger {
+export function cliLogger(level: LogLevel, format: LogFormat, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   const sink = (record: LogRecord) => {
     const line =
       format === 'json'
         ? JSON.stringify({ type: 'text', level: jsonLevel[record.level], timestamp: record.time, text: `${record.component}: ${record.message}` })
         : formatText(record);
-    process.stderr.write(line + '\n');
+    write(line + '\n');
   };
   return createLogger(level, sink, 'cli');
 }

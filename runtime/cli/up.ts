@@ -5,6 +5,8 @@ import type { LockfileMode } from '../features/lockfile';
 import { ConfigurationError } from '../errors';
 import { type CommonArgs, commonOptions, parseKeyValues } from './options';
 import { runJsonCommand } from './output';
+import type { DotfilesOptions } from '../attach/dotfiles';
+import { recordValidConfig } from '../fast/validated';
 
 const userEnvProbes = ['none', 'loginShell', 'interactiveShell', 'loginInteractiveShell'] as const;
 
@@ -57,6 +59,17 @@ export function upCommand(argv: Argv) {
           default: false,
           describe: 'Fail when devcontainer-lock.json is missing or does not match the Features',
         })
+        .option('dotfiles-repository', {
+          type: 'string',
+          describe: 'Dotfiles Git repository to clone into the container: a URL, a path in the container, or owner/repo on GitHub',
+        })
+        .option('dotfiles-install-command', {
+          type: 'string',
+          describe:
+            'Script in the dotfiles repository to run after the clone (default: the first of install.sh, install, ' +
+            'bootstrap.sh, bootstrap, script/bootstrap, setup.sh, setup and script/setup; without one, the dotfiles are symlinked into ~)',
+        })
+        .option('dotfiles-target-path', { type: 'string', default: '~/dotfiles', describe: 'Folder in the container to clone the dotfiles repository into' })
         .option('mount-workspace-git-root', {
           type: 'boolean',
           default: true,
@@ -79,9 +92,12 @@ export function upCommand(argv: Argv) {
           lockfileMode: lockfileModeOf(args),
           defaultUserEnvProbe: args['default-user-env-probe'] as UserEnvProbe | undefined,
           extraRemoteEnv: parseKeyValues(args['remote-env'], '--remote-env'),
+          dotfiles: dotfilesOf(args),
           logger,
           signal,
         });
+        // Lets the next warm `up` or `exec` (runtime/fast) skip the schema check of this configuration.
+        await recordValidConfig(result.loaded);
         return {
           containerId: result.containerId,
           ...(result.composeProjectName ? { composeProjectName: result.composeProjectName } : {}),
@@ -91,6 +107,19 @@ export function upCommand(argv: Argv) {
       });
     },
   );
+}
+
+/** Maps the `--dotfiles-*` flags to the dotfiles options; none without a repository, as in the reference CLI. */
+export function dotfilesOf(args: {
+  'dotfiles-repository'?: string;
+  'dotfiles-install-command'?: string;
+  'dotfiles-target-path'?: string;
+}): DotfilesOptions | undefined {
+  const repository = args['dotfiles-repository'];
+  if (repository === undefined || repository === '') {
+    return undefined;
+  }
+  return { repository, installCommand: args['dotfiles-install-command'], targetPath: args['dotfiles-target-path'] };
 }
 
 /** Maps `--no-lockfile` and `--frozen-lockfile` to a lockfile mode. */

@@ -4,9 +4,10 @@ import { ConfigurationError } from '../errors';
 import { resolveConfigFile } from './discover';
 import { parseJsoncObject } from './jsonc';
 import { validateConfig } from './validate';
-import { withComposeWorkspace } from '../compose/workspace';
-import { computeDevcontainerId, substituteDeep, substituteString } from './substitute';
+import { resolveConfig } from './resolve';
 import type { DevContainerConfig, LoadedConfig } from './types';
+
+export { formatBindMount, identityLabels } from './resolve';
 
 export interface LoadConfigOptions {
   workspaceFolder: string;
@@ -26,14 +27,6 @@ export interface LoadConfigOptions {
   requireContainerSource?: boolean;
 }
 
-/** Returns the labels that identify a workspace's container, named as in the spec. */
-export function identityLabels(workspaceFolder: string, configFile: string): Record<string, string> {
-  return {
-    'devcontainer.local_folder': workspaceFolder,
-    'devcontainer.config_file': configFile,
-  };
-}
-
 /**
  * Finds, reads, parses and checks devcontainer.json, then substitutes the
  * variables that can be known on the host. Every failure is a
@@ -48,62 +41,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const raw = parseJsoncObject(text, configFile) as DevContainerConfig;
   validateConfig(raw, text, configFile, { requireContainerSource: options.requireContainerSource });
 
-  const env = options.env ?? process.env;
-  const devcontainerId = computeDevcontainerId(identityLabels(workspaceFolder, configFile));
-  const local = { localWorkspaceFolder: workspaceFolder, devcontainerId, env };
-
-  const gitRoot = options.mountGitRoot === false || raw.workspaceMount !== undefined ? undefined : await findGitRoot(workspaceFolder);
-  const mountSource = gitRoot ?? workspaceFolder;
-  const mountTarget = `/workspaces/${path.basename(mountSource)}`;
-  const defaultFolder = gitRoot
-    ? path.posix.join(mountTarget, ...path.relative(gitRoot, workspaceFolder).split(path.sep))
-    : mountTarget;
-  const containerWorkspaceFolder = raw.workspaceFolder ? substituteString(raw.workspaceFolder, local) : defaultFolder;
-  const variables = { ...local, containerWorkspaceFolder };
-
-  const config = substituteDeep(raw, variables);
-  // An empty workspaceMount means no workspace mount at all.
-  const workspaceMount =
-    config.workspaceMount === ''
-      ? undefined
-      : (config.workspaceMount ?? formatBindMount(mountSource, raw.workspaceFolder && !gitRoot ? containerWorkspaceFolder : mountTarget));
-
-  // Compose configurations mount the workspace in the compose file and default workspaceFolder to /.
-  return withComposeWorkspace(
-    { configFile, workspaceFolder, config, raw, containerWorkspaceFolder, workspaceMount, devcontainerId },
-    env,
-  );
-}
-
-/**
- * Returns the nearest folder at or above `folder` that has a `.git` entry
- * (a folder, or a file for worktrees and submodules), unless that is
- * `folder` itself, where mounting it changes nothing.
- */
-async function findGitRoot(folder: string): Promise<string | undefined> {
-  let current = folder;
-  for (;;) {
-    try {
-      await fs.stat(path.join(current, '.git'));
-      return current === folder ? undefined : current;
-    } catch {
-      // Not here; try the parent.
-    }
-    const parent = path.dirname(current);
-    if (parent === current) {
-      return undefined;
-    }
-    current = parent;
-  }
-}
-
-/** Writes a `type=bind` mount in Docker's CSV form, quoting fields that need it. */
-export function formatBindMount(source: string, target: string): string {
-  return `type=bind,${csvField(`source=${source}`)},${csvField(`target=${target}`)}`;
-}
-
-function csvField(field: string): string {
-  return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+  return resolveConfig({
+    workspaceFolder,
+    configFile,
+    raw,
+    env: options.env ?? process.env,
+    mountGitRoot: options.mountGitRoot,
+  });
 }
 
 async function assertFolder(folder: string): Promise<void> {

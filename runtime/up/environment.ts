@@ -1,8 +1,10 @@
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/client';
 import type { MergedMetadata } from '../config/metadata';
-import { resolveRemoteEnv } from './remoteEnv';
+import { combineRemoteEnvironment } from './userEnvMerge';
 import { probeUserEnv } from './userEnv';
+
+export { mergePath } from './userEnvMerge';
 
 export interface RemoteEnvironmentOptions {
   engine: Engine;
@@ -30,54 +32,6 @@ export async function remoteEnvironment(options: RemoteEnvironmentOptions): Prom
     signal: options.signal,
   });
 
-  const containerEnv = toMap(containerEnvList);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(probed)) {
-    if (containerEnv[name] !== value) {
-      environment[name] = value;
-    }
-  }
-  if (probed.PATH !== undefined && containerEnv.PATH !== undefined) {
-    environment.PATH = mergePath(probed.PATH, containerEnv.PATH, isRootUser(options.remoteUser));
-    if (environment.PATH === containerEnv.PATH) delete environment.PATH;
-  }
-
-  return { ...environment, ...resolveRemoteEnv(options.merged.remoteEnv, containerEnvList) };
+  return combineRemoteEnvironment(probed, containerEnvList, options.remoteUser, options.merged.remoteEnv);
 }
 
-/**
- * Merges the container's PATH into the login shell's. Each container entry
- * the shell dropped is put back after the container entry before it (or at
- * the front), so the image's order survives a profile that resets PATH;
- * entries the shell added stay where the shell put them. For a non-root
- * user, dropped `sbin` folders stay dropped, as a login shell intends.
- */
-export function mergePath(shellPath: string, containerPath: string, isRoot = true): string {
-  const entries = shellPath.split(':').filter((entry) => entry.length > 0);
-  let insertAt = 0;
-  for (const entry of containerPath.split(':')) {
-    if (entry.length === 0) continue;
-    const found = entries.indexOf(entry);
-    if (found >= 0) {
-      insertAt = found + 1;
-    } else if (isRoot || !/\/sbin$/.test(entry)) {
-      entries.splice(insertAt, 0, entry);
-      insertAt++;
-    }
-  }
-  return entries.join(':');
-}
-
-function isRootUser(user: string): boolean {
-  const name = user.split(':')[0];
-  return name === 'root' || name === '0';
-}
-
-function toMap(list: string[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const entry of list) {
-    const equals = entry.indexOf('=');
-    if (equals > 0) map[entry.slice(0, equals)] = entry.slice(equals + 1);
-  }
-  return map;
-}

@@ -22,6 +22,8 @@ import { runInitializeCommand } from '../lifecycle/host';
 import { describeRunningContainer, remoteUserOf, runUserCommands, type UserCommandsOptions } from './running';
 import { containerCreateOptions } from './container';
 import { applyHostRequirements, withAppPorts } from './hostProperties';
+import { type DotfilesOptions, dotfilesStep } from '../attach/dotfiles';
+import { withEditorServerVolume } from '../server/vscode/volume';
 
 export interface UpOptions {
   workspaceFolder: string;
@@ -50,6 +52,16 @@ export interface UpOptions {
   stopAfter?: UserCommandsOptions['stopAfter'];
   defaultUserEnvProbe?: UserEnvProbe;
   extraRemoteEnv?: Record<string, string>;
+  /** A dotfiles repository to install after postCreateCommand (`--dotfiles-repository` and the flags beside it). */
+  dotfiles?: DotfilesOptions;
+  /**
+   * Mount a named volume for the desktop editor's servers in a new container
+   * (`true` for the default volume, or the volume's name), so a rebuilt
+   * container finds the server installed. Off by default, which leaves the
+   * container as the reference CLI would create it. Compose configurations
+   * ignore it.
+   */
+  editorServerVolume?: boolean | string;
   logger: Logger;
   signal?: AbortSignal;
   /** An engine connection to reuse; one is opened when omitted. */
@@ -146,11 +158,10 @@ async function acquireContainer(
       { endpoint: engine.endpoint },
     );
   }
-  if (existing && options.removeExistingContainer) {
-    logger.info(`Removing container ${existing.id.slice(0, 12)}`);
-    await removeContainer(engine, existing.id);
-    existing = undefined;
-  }
+  // The container is removed only once the new image is ready, so a failing
+  // lockfile check or build leaves the existing container in place.
+  const replaced = options.removeExistingContainer ? existing : undefined;
+  if (replaced) existing = undefined;
 
   if (existing) {
     if (existing.state !== 'running') {
@@ -173,6 +184,10 @@ async function acquireContainer(
     signal: options.signal,
   });
   throwIfAborted(options.signal);
+  if (replaced) {
+    logger.info(`Removing container ${replaced.id.slice(0, 12)}`);
+    await removeContainer(engine, replaced.id);
+  }
   const metadata = [...prepared.metadata, configMetadata(loaded.config)];
   const labelMetadata = [...prepared.metadata, configMetadata(loaded.config, loaded.raw)];
   const image = await updateRemoteUserUid({ engine, loaded, image: prepared, metadata, signal: options.signal });
@@ -181,9 +196,10 @@ async function acquireContainer(
     loaded,
     withAppPorts(loaded, withRunArgs(loaded, containerCreateOptions(loaded, image, metadata))),
   );
+  const createRequest = withEditorServerVolume(createOptions, options.editorServerVolume);
   // The identity and metadata labels win over a `--label` in runArgs.
-  createOptions.Labels = { ...createOptions.Labels, ...labels, [metadataLabel]: JSON.stringify(labelMetadata) };
-  const containerId = await createContainer(engine, createOptions);
+  createRequest.Labels = { ...createRequest.Labels, ...labels, [metadataLabel]: JSON.stringify(labelMetadata) };
+  const containerId = await createContainer(engine, createRequest);
   logger.info(`Created container ${containerId.slice(0, 12)}`);
   try {
     throwIfAborted(options.signal);
@@ -281,6 +297,7 @@ async function finishUp({ engine, loaded, containerId, created, options, started
         skipPostAttach: options.skipPostAttach ?? false,
         stopAfter: options.stopAfter,
         returnAtWaitFor: options.returnAtWaitFor,
+        afterPostCreate: dotfilesStep({ running, dotfiles: options.dotfiles, logger: options.logger, signal: options.signal }),
         signal: options.signal,
       });
   const { remoteUser, remoteEnv } = running;

@@ -2,6 +2,7 @@ import { MarkerCache } from '../lifecycle/markerCache';
 import type { DevContainerConfig } from '../config/types';
 import type { MergedMetadata } from '../config/metadata';
 import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
+import { dueMarkers, onceCommands, postStartMarker } from './markers';
 
 export interface DueCommandsOptions {
   skipPostAttach: boolean;
@@ -16,9 +17,12 @@ export interface DueCommandsOptions {
    * it has nothing to run), so a caller can attach while the rest runs.
    */
   onWaitForReached?: () => void;
+  /**
+   * Runs after postCreateCommand and before postStartCommand, where the
+   * reference CLI installs dotfiles, unless the run stopped at `waitFor` first.
+   */
+  afterPostCreate?: () => Promise<void>;
 }
-
-const onceCommands = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const;
 
 /**
  * Runs the container-side lifecycle commands that are due, in the spec's
@@ -44,14 +48,10 @@ export async function runDueLifecycleCommands(
   };
   if (reach('initializeCommand')) return;
 
-  const hasOnce = onceCommands.some((name) => merged.lifecycle[name].length > 0);
   const hasPostStart = merged.lifecycle.postStartCommand.length > 0;
   const hasPostAttach = !options.skipPostAttach && merged.lifecycle.postAttachCommand.length > 0;
-  const startMarker = `postStartCommand-${Date.parse(context.startedAt)}`;
-  const due = [
-    ...onceCommands.filter((name) => merged.lifecycle[name].length > 0),
-    ...(hasPostStart ? [startMarker] : []),
-  ];
+  const startMarker = postStartMarker(context.startedAt);
+  const due = dueMarkers(merged, context.startedAt);
   const cache = new MarkerCache(context.containerId);
   const markers = await cache.read();
   if (due.some((name) => !markers.has(name))) {
@@ -71,6 +71,7 @@ export async function runDueLifecycleCommands(
     }
     if (reach(name)) return;
   }
+  await options.afterPostCreate?.();
 
   if (hasPostStart && !markers.has(startMarker)) {
     await runLifecycleCommand(context, 'postStartCommand', merged.lifecycle.postStartCommand);

@@ -1,11 +1,11 @@
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/client';
 import { inspectContainer } from '../engine/containers';
-import { configMetadata, type MergedMetadata, type MetadataEntry, type UserEnvProbe, mergeMetadata, readMetadataLabel } from '../config/metadata';
+import { configMetadata, type MergedMetadata, type MetadataEntry, type UserEnvProbe, readMetadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
-import { substituteString } from '../config/substitute';
 import { inspectImage } from '../engine/images';
 import type { LifecycleContext } from '../lifecycle/run';
+import { containerMetadataEntries, mergeContainerMetadata, remoteUserOf } from './containerMetadata';
 import { remoteEnvironment } from './environment';
 import { type DueCommandsOptions, runDueLifecycleCommands } from './lifecycle';
 
@@ -42,22 +42,10 @@ export interface DescribeOptions {
 export async function describeRunningContainer(options: DescribeOptions): Promise<RunningContainer> {
   const { engine } = options;
   const info = await inspectContainer(engine, options.containerId);
-  const merged = mergeMetadata(await metadataFor(engine, info, options.loaded));
-  if (options.loaded) {
-    // Image labels keep remoteEnv as written, so `${localEnv:...}` resolves here, on this host.
-    const variables = {
-      localWorkspaceFolder: options.loaded.workspaceFolder,
-      containerWorkspaceFolder: options.loaded.containerWorkspaceFolder,
-      devcontainerId: options.loaded.devcontainerId,
-      env: process.env,
-    };
-    for (const [name, value] of Object.entries(merged.remoteEnv)) {
-      if (value !== null) merged.remoteEnv[name] = substituteString(value, variables);
-    }
-  }
-  if (merged.userEnvProbe === undefined && options.defaultUserEnvProbe !== undefined) {
-    merged.userEnvProbe = options.defaultUserEnvProbe;
-  }
+  const merged = mergeContainerMetadata(await containerEntriesOf(engine, info), {
+    loaded: options.loaded,
+    defaultUserEnvProbe: options.defaultUserEnvProbe,
+  });
   const remoteUser = remoteUserOf(merged, info.Config.User);
   const remoteEnv = await remoteEnvironment({ engine, info, merged, remoteUser, signal: options.signal });
   return {
@@ -70,10 +58,7 @@ export async function describeRunningContainer(options: DescribeOptions): Promis
   };
 }
 
-/** Picks the remote user in the spec's order: remoteUser, containerUser, then the image's user. */
-export function remoteUserOf(merged: MergedMetadata, imageUser: string | undefined): string {
-  return merged.remoteUser ?? merged.containerUser ?? (imageUser || 'root');
-}
+export { remoteUserOf };
 
 export interface UserCommandsOptions extends Omit<DueCommandsOptions, 'onWaitForReached'> {
   /** Resolve once `waitFor` is reached; the promise in the result settles with the rest. */
@@ -105,6 +90,7 @@ export async function runUserCommands(
   const remaining = runDueLifecycleCommands(context, running.merged, {
     skipPostAttach: options.skipPostAttach,
     stopAfter: options.stopAfter,
+    afterPostCreate: options.afterPostCreate,
     onWaitForReached: () => waitForReached(),
   });
   if (options.returnAtWaitFor) {
@@ -127,13 +113,11 @@ export async function metadataFor(
   info: Dockerode.ContainerInspectInfo,
   loaded: LoadedConfig | undefined,
 ): Promise<MetadataEntry[]> {
-  const labels = info.Config.Labels;
-  let entries = readMetadataLabel(labels);
-  if (entries.length > 0 && labels?.['devcontainer.config_file'] !== undefined) {
-    // The last entry is the config's own, written when the container was created.
-    entries = entries.slice(0, -1);
-  } else if (entries.length === 0) {
-    entries = readMetadataLabel((await inspectImage(engine, info.Image))?.labels);
-  }
+  const entries = await containerEntriesOf(engine, info);
   return loaded ? [...entries, configMetadata(loaded.config)] : entries;
+}
+
+/** Reads the label's image and Feature entries, or the image's for a container without the label. */
+async function containerEntriesOf(engine: Engine, info: Dockerode.ContainerInspectInfo): Promise<MetadataEntry[]> {
+  return containerMetadataEntries(info.Config.Labels) ?? readMetadataLabel((await inspectImage(engine, info.Image))?.labels);
 }

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Engine } from '../engine/client';
 import { execCapture } from '../engine/exec';
 import probeScript from './probe-env.sh';
+import { readProbeCache, userEnvCachePath, writeProbeCache } from './userEnvCache';
 
 import type { UserEnvProbe } from '../config/metadata';
 
@@ -37,8 +35,8 @@ export async function probeUserEnv(options: ProbeOptions): Promise<Record<string
   if (options.probe === 'none') {
     return {};
   }
-  const cacheFile = cachePath(options);
-  const cached = await readCache(cacheFile);
+  const cacheFile = userEnvCachePath(options);
+  const cached = await readProbeCache(cacheFile);
   if (cached) {
     return cached;
   }
@@ -60,7 +58,7 @@ export async function probeUserEnv(options: ProbeOptions): Promise<Record<string
     return {};
   }
   options.engine.logger.debug(`Probed the ${options.probe} environment of ${options.user} in ${Date.now() - started} ms`);
-  await writeCache(cacheFile, env);
+  await writeProbeCache(cacheFile, env);
   return env;
 }
 
@@ -79,29 +77,4 @@ export function parseProbeOutput(stdout: string, mark: string): Record<string, s
     }
   }
   return env;
-}
-
-function cachePath(options: ProbeOptions): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const startedAt = Date.parse(options.startedAt) || 0;
-  const name = `${options.containerId.slice(0, 24)}-${startedAt}-${options.probe}-${Buffer.from(options.user).toString('hex')}.json`;
-  return path.join(base, 'devcontainer-open', 'user-env', name);
-}
-
-async function readCache(file: string): Promise<Record<string, string> | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes the cache readable by the current user only, because values may be secrets. */
-async function writeCache(file: string, env: Record<string, string>): Promise<void> {
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await fs.writeFile(file, JSON.stringify(env), { mode: 0o600 });
-  } catch {
-    // A read-only home only costs a probe on the next run.
-  }
 }
