@@ -7,3 +7,15 @@ export { connectEngine, type Engine } from './engine/client';
 export { createLogger, type Logger, type LogLevel, type LogRecord } from './log';
 export { ConfigurationError, EnvironmentError, CancelledError, isCancellation } from './errors';
 export { startBrowserSession, type BrowserSession, type BrowserSessionOptions } from './server/session';
+export { prepareEditorServer } from './server/vscode/index';
+export type {
+  ClientProduct,
+  ListenerRegistration,
+  PrepareEditorServerOptions,
+  PreparedEditorServer,
+  ServerConnection,
+  ServerSource,
+} from './server/vscode/types';
+export { prepareContainerForEditor, type PrepareContainerOptions, type PreparedContainer } from './attach/index';
+export { runPostAttachCommand, type PostAttachOptions } from './attach/postAttach';
+export type { DotfilesOptions } from './attach/dotfiles';

@@ -1,8 +1,11 @@
-// Connects stdin and stdout to a TCP port on the container's loopback
-// interface. The runtime starts one of these per connection, as an exec whose
-// stdin and stdout it pipes, so no container port is published.
+// Connects stdin and stdout to a TCP port on a host reachable from the
+// container: its loopback interface by default, or another host by name or
+// address, such as a compose service. The runtime starts one of these per connection,
+// as an exec whose stdin and stdout it pipes, so no container port is
+// published.
 //
-// Input: DEVCONTAINER_FORWARD_PORT in the environment.
+// Input: DEVCONTAINER_FORWARD_PORT and, optionally, DEVCONTAINER_FORWARD_HOST
+// (default 127.0.0.1) in the environment.
 // End of stdin half-closes the connection, so the server can still send its
 // response.
 // The process exits when the connection closes, because the engine ends the
@@ -18,7 +21,8 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 
-const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+const host = process.env.DEVCONTAINER_FORWARD_HOST || '127.0.0.1';
+const socket = net.connect({ host, port, allowHalfOpen: true });
 
 process.stdin.pipe(socket);
 socket.pipe(process.stdout, { end: false });
@@ -32,7 +36,7 @@ function exitAfterOutput() {
 socket.on('end', exitAfterOutput);
 socket.on('close', exitAfterOutput);
 socket.on('error', (error) => {
-  process.stderr.write(`forwarder: 127.0.0.1:${port}: ${error.message}\n`);
+  process.stderr.write(`forwarder: ${host}:${port}: ${error.message}\n`);
   process.exit(1);
 });
 

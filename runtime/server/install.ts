@@ -57,12 +57,25 @@ export async function installServer(options: InstallServerOptions): Promise<Serv
   }
 
   const source = cachedPackageFolder(options.cacheFolder);
-  await checkDynamicLoader(options);
-  await createServerRoot(options);
+  await checkDynamicLoader({ ...options, binary: process.execPath });
+  await createContainerFolder({ ...options, folder: serverRoot });
   throwIfAborted(options.signal);
 
   const started = Date.now();
-  const bytes = await copyIntoContainer(options, { source, folderName });
+  const bytes = await putFolderArchive({
+    ...options,
+    destination: serverRoot,
+    description: 'code-server',
+    archive: {
+      source,
+      folderName,
+      ignore: ['.complete'],
+      files: [
+        { name: 'node', hostPath: process.execPath, mode: 0o755 },
+        { name: installedMarker, content: `code-server ${codeServerVersion}\nnode ${process.version}\n`, mode: 0o644 },
+      ],
+    },
+  });
   const megabytes = (bytes / 1024 / 1024).toFixed(0);
   logger.info(
     `Copied code-server ${codeServerVersion} and node (${megabytes} MiB) into container ` +
@@ -94,13 +107,20 @@ async function isInstalled(options: InstallServerOptions, installation: ServerIn
   return result.exitCode === 0;
 }
 
+/** The engine, container and cancellation that the copy helpers below share. */
+export interface ContainerTarget {
+  engine: Engine;
+  containerId: string;
+  signal?: AbortSignal;
+}
+
 /**
- * Fails before the copy when the container lacks the dynamic loader that the
- * host's node binary names, as in musl or busybox images, where the copied
- * node would fail to start with only "No such file or directory".
+ * Fails before a copy when the container lacks the dynamic loader that a
+ * host binary names, as in musl or busybox images, where the copied binary
+ * would fail to start with only "No such file or directory".
  */
-async function checkDynamicLoader(options: InstallServerOptions): Promise<void> {
-  const loader = elfInterpreter(process.execPath);
+export async function checkDynamicLoader(options: ContainerTarget & { binary: string }): Promise<void> {
+  const loader = elfInterpreter(options.binary);
   if (loader === undefined) {
     return;
   }
@@ -112,41 +132,60 @@ async function checkDynamicLoader(options: InstallServerOptions): Promise<void> 
   if (result.exitCode !== 0) {
     throw new EnvironmentError(
       `Container ${options.containerId.slice(0, 12)} has no ${loader}, the dynamic loader that node ` +
-        `(${process.execPath}) needs to run the editor's server there. ` +
-        'Use a glibc-based image, such as debian or ubuntu, for the browser mode.',
+        `(${options.binary}) needs to run the editor's server there. ` +
+        'Use a glibc-based image, such as debian or ubuntu.',
       { objectId: options.containerId, status: result.exitCode },
     );
   }
 }
 
-/** Creates the folder the archive goes into, because the Engine API extracts only into existing folders. */
-async function createServerRoot(options: InstallServerOptions): Promise<void> {
+/** Creates a folder in the container as root, because the Engine API extracts archives only into existing folders. */
+export async function createContainerFolder(options: ContainerTarget & { folder: string }): Promise<void> {
   const result = await execCapture(options.engine, options.containerId, {
-    cmd: ['mkdir', '-p', serverRoot],
+    cmd: ['mkdir', '-p', options.folder],
     user: 'root',
     signal: options.signal,
   });
   if (result.exitCode !== 0) {
     throw new EnvironmentError(
-      `Creating ${serverRoot} in container ${options.containerId.slice(0, 12)} failed with exit code ${result.exitCode}: ${result.stderr.trim()}`,
+      `Creating ${options.folder} in container ${options.containerId.slice(0, 12)} failed with exit code ${result.exitCode}: ${result.stderr.trim()}`,
       { objectId: options.containerId, status: result.exitCode, outputTail: result.stderr },
     );
   }
 }
 
+/** A file added to an archive after the folder: copied from the host, or given as text. */
+export type ArchiveFile = { name: string; mode: number } & ({ hostPath: string } | { content: string });
+
+export interface FolderArchive {
+  /** Host folder whose contents go under `folderName/`. */
+  source: string;
+  folderName: string;
+  /** Top-level entries of `source` to leave out. */
+  ignore?: string[];
+  /** Files added under `folderName/` after the folder, in this order. A completion marker goes last. */
+  files: ArchiveFile[];
+}
+
+export interface PutFolderArchiveOptions extends ContainerTarget {
+  /** Existing folder in the container that the archive is extracted into. */
+  destination: string;
+  archive: FolderArchive;
+  /** Names what is copied in error messages, such as `code-server`. */
+  description: string;
+}
+
 /**
- * Streams one tar archive into the container: the cached package under
- * FOLDER_NAME/, then FOLDER_NAME/node, then the marker. Returns its size in bytes.
+ * Streams one tar archive into the container through the Engine API: the
+ * host folder under FOLDER_NAME/, then the extra files. Every entry is owned
+ * by root, readable by every user and writable by none but root, whatever
+ * the source's owner and this process's umask. Returns the size in bytes.
  */
-async function copyIntoContainer(
-  options: InstallServerOptions,
-  archive: { source: string; folderName: string },
-): Promise<number> {
-  const { folderName } = archive;
-  const pack = tar.pack(archive.source, {
-    ignore: (name) => name === path.join(archive.source, '.complete'),
-    // Owned by root, readable by every user and writable by none but root,
-    // whatever the cache's owner and this process's umask.
+export async function putFolderArchive(options: PutFolderArchiveOptions): Promise<number> {
+  const { source, folderName } = options.archive;
+  const ignored = new Set((options.archive.ignore ?? []).map((name) => path.join(source, name)));
+  const pack = tar.pack(source, {
+    ignore: (name) => ignored.has(name),
     map: (header) => ({
       ...header,
       name: header.name === '.' ? folderName : `${folderName}/${header.name}`,
@@ -155,7 +194,7 @@ async function copyIntoContainer(
       gid: 0,
     }),
     finalize: false,
-    finish: (stream) => addNodeAndMarker(stream, folderName),
+    finish: (stream) => addFiles(stream, folderName, options.archive.files),
   });
 
   const counter = new ByteCounter();
@@ -165,35 +204,35 @@ async function copyIntoContainer(
   const container = options.engine.docker.getContainer(options.containerId);
   options.engine.logger.debug(`PUT /containers/${options.containerId.slice(0, 12)}/archive`);
   try {
-    await container.putArchive(counter, { path: serverRoot, abortSignal: options.signal });
+    await container.putArchive(counter, { path: options.destination, abortSignal: options.signal });
   } catch (error) {
     pack.destroy();
     throwIfAborted(options.signal);
-    throw engineError(options.engine, `Copying code-server into ${serverRoot}`, error, options.containerId);
+    throw engineError(options.engine, `Copying ${options.description} into ${options.destination}`, error, options.containerId);
   }
   return counter.bytes;
 }
 
-function addNodeAndMarker(stream: tar.Pack, folderName: string): void {
-  const nodePath = process.execPath;
-  const header = {
-    name: `${folderName}/node`,
-    size: statSync(nodePath).size,
-    mode: 0o755,
-    uid: 0,
-    gid: 0,
-    mtime: new Date(),
-  };
-  const entry = stream.entry(header, (error) => {
+/** Appends the files one after the other, then finalizes the archive. */
+function addFiles(stream: tar.Pack, folderName: string, files: ArchiveFile[]): void {
+  const [file, ...rest] = files;
+  if (file === undefined) {
+    stream.finalize();
+    return;
+  }
+  const header = { name: `${folderName}/${file.name}`, mode: file.mode, uid: 0, gid: 0, mtime: new Date() };
+  if ('content' in file) {
+    stream.entry(header, file.content, (error) => (error ? stream.destroy(error) : addFiles(stream, folderName, rest)));
+    return;
+  }
+  const entry = stream.entry({ ...header, size: statSync(file.hostPath).size }, (error) => {
     if (error) {
       stream.destroy(error);
       return;
     }
-    const marker = `code-server ${codeServerVersion}\nnode ${process.version}\n`;
-    stream.entry({ name: `${folderName}/${installedMarker}`, mode: 0o644, uid: 0, gid: 0 }, marker);
-    stream.finalize();
+    addFiles(stream, folderName, rest);
   });
-  const binary = createReadStream(nodePath);
+  const binary = createReadStream(file.hostPath);
   binary.on('error', (error) => stream.destroy(error));
   binary.pipe(entry);
 }
