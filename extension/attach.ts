@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { CancelledError, type Logger } from '../runtime/index';
 import { type BrowserSession, type BrowserSessionOptions, startBrowserSession } from '../runtime/server/session';
-import type { DevContainerTarget } from './configPicker';
 import type { ContainerLog } from './log';
+import type { DevContainerLocation } from './resolver/authority';
 
 export interface OpenSessionRequest {
-  target: DevContainerTarget;
+  location: DevContainerLocation;
   removeExistingContainer: boolean;
   buildNoCache: boolean;
   logger: Logger;
@@ -28,12 +28,12 @@ export class BrowserSessionStore implements vscode.Disposable {
    * because a rebuild replaces the container it was bridged to.
    */
   async start(request: OpenSessionRequest): Promise<BrowserSession> {
-    const key = request.target.configFile;
+    const key = request.location.configFile;
     await this.close(key);
 
     const options: BrowserSessionOptions = {
-      workspaceFolder: request.target.workspaceFolder.uri.fsPath,
-      configFile: request.target.configFile,
+      workspaceFolder: request.location.workspaceFolder,
+      configFile: request.location.configFile,
       removeExistingContainer: request.removeExistingContainer,
       buildNoCache: request.buildNoCache,
       logger: request.logger,
@@ -136,25 +136,4 @@ async function externalUriFor(uri: vscode.Uri): Promise<vscode.Uri> {
 
   const basePath = external.path.endsWith('/') ? external.path : `${external.path}/`;
   return external.with({ path: basePath + uri.path.replace(/^\//, ''), query: uri.query });
-}
-
-/**
- * Returns true when this editor can open the container's web editor. A web
- * host (code-server, VS Code for the Web) can. On a desktop host the user
- * confirms first, because attaching a desktop window to the container is not
- * implemented yet and the fallback is a browser tab.
- */
-export async function confirmBrowserAttach(): Promise<boolean> {
-  if (vscode.env.uiKind === vscode.UIKind.Web) {
-    return true;
-  }
-
-  const openInBrowser = vscode.l10n.t('Open in Browser');
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'Attaching this desktop window to a dev container comes in a later version. Open the container in a browser instead?',
-    ),
-    openInBrowser,
-  );
-  return choice === openInBrowser;
 }

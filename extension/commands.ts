@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
-import { confirmBrowserAttach, type BrowserSessionStore, openSessionInBrowser } from './attach';
+import { type BrowserSessionStore, openSessionInBrowser } from './attach';
+import { chooseAttachModeForWindow } from './attachChoice';
+import type { AttachMode, ResolverApiState } from './attachMode';
 import { pickDevContainerTarget } from './configPicker';
 import { reportFailure } from './failures';
 import type { ContainerLog } from './log';
 import { withContainerProgress } from './progress';
+import { authorityPrefix, decodeAuthority, type DevContainerLocation } from './resolver/authority';
+import { openWithResolver } from './resolver/open';
 import type { BrowserSession } from '../runtime/server/session';
+import { openWithSsh } from './ssh/handoff';
 import { ensureWorkspaceTrusted } from './trust';
 
 /** Command ids, as contributed in package.json. */
@@ -18,6 +23,11 @@ export const CommandId = {
 export interface CommandServices {
   log: ContainerLog;
   sessions: BrowserSessionStore;
+  /** Whether the resolver registered at activation. */
+  resolverApi: ResolverApiState;
+  globalState: vscode.Memento;
+  /** Folder of this extension, which contains `dist/cli.js` for the SSH ProxyCommand. */
+  extensionPath: string;
 }
 
 interface OpenMode {
@@ -54,50 +64,100 @@ export function registerCommands(services: CommandServices): vscode.Disposable {
 }
 
 /**
- * Brings the chosen configuration's container up and opens its editor:
- * check trust, pick the configuration, confirm the browser fallback on a
- * desktop host, start the session under a progress notification, open it.
+ * Brings the chosen configuration's container up and attaches the editor:
+ * check trust, pick the configuration, choose the attach mode, then open the
+ * container in that mode under a progress notification.
  */
 async function openInContainer(services: CommandServices, mode: OpenMode): Promise<void> {
   if (!(await ensureWorkspaceTrusted(mode.title))) {
     return;
   }
 
-  const target = await pickDevContainerTarget();
-  if (!target) {
+  const location = await currentDevContainerLocation();
+  if (!location) {
     return;
   }
 
-  if (!(await confirmBrowserAttach())) {
+  const choice = await chooseAttachModeForWindow(services.resolverApi, services.globalState, services.log);
+  if (choice.kind !== 'attach') {
     return;
   }
 
   try {
-    const progressTitle = mode.removeExistingContainer
-      ? vscode.l10n.t('Rebuilding the dev container')
-      : vscode.l10n.t('Opening the folder in a dev container');
-    const session = await withContainerProgress(progressTitle, services.log, ({ logger, signal }) =>
-      services.sessions.start({
-        target,
-        removeExistingContainer: mode.removeExistingContainer,
-        buildNoCache: mode.buildNoCache,
-        logger,
-        signal,
-      }),
-    );
-
-    const opened = await openSessionInBrowser(session);
-    services.log.write({
-      level: 'info',
-      component: 'attach',
-      message: opened
-        ? `Opened the editor of container ${session.containerId.slice(0, 12)} in the browser`
-        : `The editor of container ${session.containerId.slice(0, 12)} was not opened in the browser`,
-    });
-    void showRemainingLifecycle(session, services.log);
+    await openInMode(choice.mode, services, mode, location);
   } catch (error) {
     await reportFailure(error, services.log);
   }
+}
+
+/**
+ * Returns the configuration to open. In a window that the resolver opened,
+ * it is the one the window's remote authority names, because the workspace
+ * folders there are in the container. Otherwise the user picks one of the
+ * workspace's configurations.
+ */
+async function currentDevContainerLocation(): Promise<DevContainerLocation | undefined> {
+  // env.remoteAuthority is proposed API, so the authority is read from a
+  // workspace folder; env.remoteName is its part before the '+'.
+  if (vscode.env.remoteName === authorityPrefix) {
+    const remoteFolder = vscode.workspace.workspaceFolders?.find((folder) => folder.uri.authority.startsWith(`${authorityPrefix}+`));
+    if (remoteFolder) {
+      return decodeAuthority(remoteFolder.uri.authority);
+    }
+  }
+
+  const target = await pickDevContainerTarget();
+  return target && { workspaceFolder: target.workspaceFolder.uri.fsPath, configFile: target.configFile };
+}
+
+async function openInMode(attachMode: AttachMode, services: CommandServices, mode: OpenMode, location: DevContainerLocation): Promise<void> {
+  const progressTitle = mode.removeExistingContainer
+    ? vscode.l10n.t('Rebuilding the dev container')
+    : vscode.l10n.t('Opening the folder in a dev container');
+  const request = {
+    location,
+    removeExistingContainer: mode.removeExistingContainer,
+    buildNoCache: mode.buildNoCache,
+    progressTitle,
+    log: services.log,
+  };
+
+  switch (attachMode) {
+    case 'resolver':
+      await openWithResolver(request);
+      break;
+    case 'ssh':
+      await openWithSsh({ ...request, extensionPath: services.extensionPath });
+      break;
+    case 'browser':
+      await openInBrowser(services, request);
+      break;
+  }
+}
+
+async function openInBrowser(
+  services: CommandServices,
+  request: { location: DevContainerLocation; removeExistingContainer: boolean; buildNoCache: boolean; progressTitle: string },
+): Promise<void> {
+  const session = await withContainerProgress(request.progressTitle, services.log, ({ logger, signal }) =>
+    services.sessions.start({
+      location: request.location,
+      removeExistingContainer: request.removeExistingContainer,
+      buildNoCache: request.buildNoCache,
+      logger,
+      signal,
+    }),
+  );
+
+  const opened = await openSessionInBrowser(session);
+  services.log.write({
+    level: 'info',
+    component: 'attach',
+    message: opened
+      ? `Opened the editor of container ${session.containerId.slice(0, 12)} in the browser`
+      : `The editor of container ${session.containerId.slice(0, 12)} was not opened in the browser`,
+  });
+  void showRemainingLifecycle(session, services.log);
 }
 
 /**

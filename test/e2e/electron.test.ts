@@ -1,20 +1,21 @@
 /**
  * Runs the extension in a VS Code desktop build through @vscode/test-electron.
  * The build is downloaded from Microsoft's update service. Where that service
- * cannot be reached, the test reports itself skipped with the download error
+ * cannot be reached, each test reports itself skipped with the download error
  * as the reason, so the run shows the gap instead of hiding it.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
 import { downloadAndUnzipVSCode, runTests, SilentReporter } from '@vscode/test-electron';
 
 const execFileAsync = promisify(execFile);
 
 const repoRoot = path.resolve(__dirname, '..', '..');
+const extensionId = 'open-devcontainers.open-devcontainers';
 /** The oldest VS Code that `engines.vscode` accepts. */
 const vscodeVersion = '1.96.0';
 /** Idle timeout of each download request, in milliseconds. */
@@ -22,16 +23,16 @@ const downloadTimeoutMs = 15_000;
 const minute = 60_000;
 
 /**
- * The suite that runs inside the editor's extension host. It is written to a
- * temporary CommonJS file, because the extension host loads the tests with
+ * The suites that run inside the editor's extension host. Each is written to
+ * a temporary CommonJS file, because the extension host loads the tests with
  * `require` and this repository has no compile step for test files.
  */
-const inEditorSuite = `
+const commandsSuite = `
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
 
 exports.run = async function run() {
-  const extension = vscode.extensions.getExtension('open-devcontainers.open-devcontainers');
+  const extension = vscode.extensions.getExtension('${extensionId}');
   assert.ok(extension, 'the extension under development is not loaded');
   await extension.activate();
 
@@ -47,20 +48,36 @@ exports.run = async function run() {
 };
 `;
 
-test('extension in VS Code desktop', { timeout: 20 * minute }, async (t) => {
-  const cachePath = path.join(repoRoot, '.cache', 'vscode-test');
-  await fs.mkdir(cachePath, { recursive: true });
+/**
+ * Checks that the resolver registers when the editor allows the proposed API,
+ * which the launch does with --enable-proposed-api.
+ */
+const resolverSuite = `
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
 
-  let vscodeExecutablePath: string;
-  try {
-    vscodeExecutablePath = await downloadAndUnzipVSCode({
-      version: vscodeVersion,
-      cachePath,
-      timeout: downloadTimeoutMs,
-      reporter: new SilentReporter(),
-    });
-  } catch (error) {
-    t.skip(`VS Code ${vscodeVersion} desktop could not be downloaded: ${error instanceof Error ? error.message : String(error)}`);
+exports.run = async function run() {
+  const extension = vscode.extensions.getExtension('${extensionId}');
+  assert.ok(extension, 'the extension under development is not loaded');
+  const api = await extension.activate();
+  assert.equal(api.resolverApi, 'allowed');
+  assert.equal(vscode.workspace.getConfiguration('openDevcontainers').get('attachMode'), 'auto');
+};
+`;
+
+test('extension in VS Code desktop', { timeout: 20 * minute }, async (t) => {
+  await runInDesktop(t, commandsSuite, []);
+});
+
+test('resolver registers in VS Code desktop', { timeout: 20 * minute }, async (t) => {
+  await runInDesktop(t, resolverSuite, ['--enable-proposed-api', extensionId]);
+});
+
+/** Downloads VS Code (or skips the test with the reason), builds the extension and runs `suite` in it. */
+async function runInDesktop(t: TestContext, suite: string, extraArgs: string[]): Promise<void> {
+  const vscodeExecutablePath = await downloadVSCode();
+  if (typeof vscodeExecutablePath !== 'string') {
+    t.skip(vscodeExecutablePath.skipReason);
     return;
   }
 
@@ -69,7 +86,7 @@ test('extension in VS Code desktop', { timeout: 20 * minute }, async (t) => {
     await execFileAsync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, timeout: 5 * minute });
 
     const suiteFile = path.join(tempRoot, 'suite.cjs');
-    await fs.writeFile(suiteFile, inEditorSuite);
+    await fs.writeFile(suiteFile, suite);
     const workspace = path.join(tempRoot, 'workspace');
     await fs.mkdir(path.join(workspace, '.devcontainer'), { recursive: true });
     await fs.writeFile(
@@ -89,6 +106,7 @@ test('extension in VS Code desktop', { timeout: 20 * minute }, async (t) => {
         '--disable-workspace-trust',
         '--user-data-dir',
         path.join(tempRoot, 'user-data'),
+        ...extraArgs,
       ],
     });
     if (exitCode !== 0) {
@@ -97,4 +115,20 @@ test('extension in VS Code desktop', { timeout: 20 * minute }, async (t) => {
   } finally {
     await fs.rm(tempRoot, { recursive: true, force: true });
   }
-});
+}
+
+/** Returns the path of the VS Code executable, or the reason it could not be downloaded. */
+async function downloadVSCode(): Promise<string | { skipReason: string }> {
+  const cachePath = path.join(repoRoot, '.cache', 'vscode-test');
+  await fs.mkdir(cachePath, { recursive: true });
+  try {
+    return await downloadAndUnzipVSCode({
+      version: vscodeVersion,
+      cachePath,
+      timeout: downloadTimeoutMs,
+      reporter: new SilentReporter(),
+    });
+  } catch (error) {
+    return { skipReason: `VS Code ${vscodeVersion} desktop could not be downloaded: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
