@@ -61,6 +61,7 @@ export async function buildDevContainerImage(options: BuildImageOptions): Promis
       dockerfile: 'Dockerfile',
       tag: names[0],
       labels: { ...(options.labels ?? {}), [metadataLabel]: JSON.stringify(metadata) },
+      noCache: options.noCache,
       signal: options.signal,
     });
   } finally {

@@ -53,7 +53,7 @@ export function browseCommand(argv: Argv) {
     (y) =>
       commonOptions(y)
         .option('port', { type: 'number', default: 0, describe: 'Local port on 127.0.0.1 for the browser (default: a free port)' })
-        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Remove the existing container first' }),
+        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Replace the existing container, removing it once the new image is built' }),
     async (args) => {
       process.exitCode = await runBrowse(args);
     },

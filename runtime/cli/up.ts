@@ -44,7 +44,7 @@ export function upCommand(argv: Argv) {
     'Create and start the dev container of a workspace, building its image when needed',
     (y) =>
       lifecycleOptions(commonOptions(y))
-        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Remove the existing container first' })
+        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Replace the existing container, removing it once the new image is built' })
         .option('build-no-cache', { type: 'boolean', default: false, describe: 'Build the image without the build cache' })
         .option('skip-post-create', { type: 'boolean', default: false, describe: 'Run no lifecycle command in the container' })
         .option('expect-existing-container', { type: 'boolean', default: false, describe: 'Fail unless the container exists already' })

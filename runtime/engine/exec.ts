@@ -26,6 +26,8 @@ export async function runExec(engine: Engine, containerId: string, options: Exec
 
   const onAbort = () => stream.destroy(new CancelledError());
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while the exec was being created and started fired no event.
+  if (options.signal?.aborted) onAbort();
   try {
     if (options.tty) {
       stream.pipe(stdout, { end: false });

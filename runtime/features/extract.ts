@@ -22,8 +22,9 @@ export interface ExtractOptions {
  * Unpacks a Feature archive (tar, gzip-compressed or not) into an empty
  * folder. Entries with absolute paths or `..` components, symbolic links whose
  * target is absolute or leaves the folder, hard links to outside, and device
- * or FIFO entries are rejected. Nothing is ever written through a symbolic
- * link, and after unpacking every link is resolved once more to catch chains
+ * or FIFO entries are rejected, and so are hard links to symbolic links. Nothing is
+ * ever written through a symbolic link, and after unpacking every symbolic and
+ * hard link is resolved once more to catch chains
  * of links that leave the folder. On rejection the folder is left partly
  * filled: callers unpack into a temporary folder and delete it.
  */
@@ -89,9 +90,18 @@ export async function extractFeatureArchive(data: Buffer, destination: string, o
         const source = safeEntryName(header.linkname ?? '', reject);
         const sourcePath = path.join(root, source);
         await assertNoLinkOnPath(root, path.dirname(sourcePath), source, reject);
+        // link(2) does not follow a symbolic link, so a hard link to one is a
+        // second symbolic link whose relative target now resolves from another
+        // folder and could leave the Feature folder.
+        const sourceStat = await fs.lstat(sourcePath).catch(() => undefined);
+        if (sourceStat?.isSymbolicLink()) {
+          reject(`hard link "${header.name}" points to the symbolic link "${source}"; a Feature archive may only hard-link regular files`);
+        }
         await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
         await fs.rm(target, { force: true });
         await fs.link(sourcePath, target).catch(() => reject(`hard link "${header.name}" points to "${header.linkname}", which is not an earlier file of the archive`));
+        // Checked again after unpacking, in case the name became a link some other way.
+        links.push(name);
         entry.resume();
         break;
       }
@@ -147,7 +157,7 @@ async function assertNotLink(target: string, name: string, reject: (reason: stri
   if (stat?.isSymbolicLink()) reject(`entry "${name}" would replace or write through a symbolic link of the same name`);
 }
 
-/** Resolves every symbolic link; one whose real target is outside the folder rejects the archive. */
+/** Resolves every link entry; one whose real target is outside the folder rejects the archive. */
 async function assertLinksStayInside(root: string, links: string[], reject: (reason: string) => never): Promise<void> {
   const realRoot = await fs.realpath(root);
   for (const name of links) {
@@ -155,7 +165,7 @@ async function assertLinksStayInside(root: string, links: string[], reject: (rea
     // A dangling link passed the lexical check above and resolves to nothing.
     if (real === undefined) continue;
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-      reject(`symbolic link "${name}" resolves to ${real}, outside the Feature folder`);
+      reject(`link "${name}" resolves to ${real}, outside the Feature folder`);
     }
   }
 }

@@ -218,8 +218,8 @@ export function mappedSourceFailure(userId: string, source: MappedSource, error:
 
 function lockMismatch(userId: string, expected: string, actual: string): ConfigurationError {
   return new ConfigurationError(
-    `Feature ${userId} does not match devcontainer-lock.json: the lockfile records ${expected} but the content has ${actual}. ` +
-      'If the change is expected, delete the entry from the lockfile (or run without --frozen-lockfile) to record the new digest.',
+    `Feature ${userId} does not match devcontainer-lock.json: the lockfile records ${expected} but the content has ${actual}, so it changed since the lockfile was written. ` +
+      `If you trust the new content, delete the "${userId}" entry from devcontainer-lock.json (next to devcontainer.json) and run again without --frozen-lockfile to record the new digest.`,
   );
 }
 

@@ -43,6 +43,11 @@ export async function featureInfo(options: FeatureInfoOptions): Promise<Record<s
   }
   if (options.mode === 'tags' || options.mode === 'verbose') {
     const tags = await fetcher.registry.listTags(reference, options.signal);
+    if (tags.length === 0) {
+      throw new ConfigurationError(
+        `No published versions found for Feature ${reference.resource}. Check the registry, namespace and id, and log in to ${reference.registry} (docker login) if the Feature is private.`,
+      );
+    }
     result.publishedTags = [...tags.filter((tag) => semver.valid(tag)).sort(semver.compare), ...tags.filter((tag) => !semver.valid(tag)).sort()];
   }
   if (options.mode === 'dependencies' || options.mode === 'verbose') {

@@ -85,7 +85,12 @@ export async function saveLockfile(configFile: string, lockfile: Lockfile, mode:
   const text = JSON.stringify(lockfile, null, 2) + '\n';
   const previous = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (mode === 'frozen' && previous === undefined) {
-    throw new ConfigurationError(`--frozen-lockfile is set but ${file} does not exist. Run once without it to write the lockfile.`, { file });
+    const advice =
+      Object.keys(lockfile.features).length === 0
+        ? `The Features of ${configFile} are all local folders, which the lockfile does not record, so no run writes it. ` +
+          `Drop --frozen-lockfile, or create ${file} containing {"features": {}}.`
+        : 'Run once without --frozen-lockfile to write it, and commit it next to devcontainer.json.';
+    throw new ConfigurationError(`--frozen-lockfile is set but ${file} does not exist. ${advice}`, { file });
   }
   let previousNormalised: string | undefined;
   try {
@@ -96,11 +101,34 @@ export async function saveLockfile(configFile: string, lockfile: Lockfile, mode:
   if (previousNormalised === text) return false;
   if (mode === 'frozen') {
     throw new ConfigurationError(
-      `--frozen-lockfile is set but ${file} does not match the Features of ${configFile}. Run without --frozen-lockfile to update it.`,
+      `--frozen-lockfile is set but ${file} does not match the Features of ${configFile}: ${describeLockfileChanges(previous, lockfile)}. ` +
+        'If the change is intended, run once without --frozen-lockfile to update the lockfile, then commit it.',
       { file },
     );
   }
   if (previous === undefined && Object.keys(lockfile.features).length === 0) return false;
   await fs.writeFile(file, text);
   return true;
+}
+
+/** Lists how the Features differ from the lockfile's entries, for the frozen-lockfile error. */
+export function describeLockfileChanges(previousText: string | undefined, next: Lockfile): string {
+  let previous: Record<string, LockfileEntry>;
+  try {
+    previous = (JSON.parse(previousText ?? '') as Lockfile).features ?? {};
+  } catch {
+    return 'the lockfile is not valid JSON';
+  }
+  const changes: string[] = [];
+  for (const [key, entry] of Object.entries(next.features)) {
+    const old = previous[key];
+    if (!old) changes.push(`${key} is not in the lockfile`);
+    else if (old.integrity !== entry.integrity || old.resolved !== entry.resolved) {
+      changes.push(`${key} resolves to ${entry.version ?? entry.resolved}, the lockfile records ${old.version ?? old.resolved}`);
+    } else if (JSON.stringify(old.dependsOn ?? []) !== JSON.stringify(entry.dependsOn ?? [])) changes.push(`${key} has other dependsOn entries`);
+  }
+  for (const key of Object.keys(previous)) {
+    if (!(key in next.features)) changes.push(`${key} is in the lockfile but no longer used`);
+  }
+  return changes.length > 0 ? changes.join('; ') : 'the entries are the same but the file differs in format';
 }

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigurationError } from '../errors';
+import { toEngineMount } from '../engine/mounts';
 import { parseJsoncObject } from '../config/jsonc';
+import type { MountSpec } from '../config/types';
 import type { FeatureManifest } from './types';
 
 export const featureManifestName = 'devcontainer-feature.json';
@@ -53,6 +55,7 @@ export function checkFeatureManifest(value: Record<string, unknown>, file: strin
     if (typeof env !== 'string') fail(`containerEnv.${name}`, 'a string');
   }
   if (value.mounts !== undefined && !Array.isArray(value.mounts)) fail('mounts', 'an array');
+  checkMounts(value, file);
   for (const [name, option] of Object.entries((value.options ?? {}) as Record<string, unknown>)) {
     checkOptionDeclaration(name, option, fail);
   }
@@ -75,6 +78,29 @@ function checkOptionDeclaration(name: string, option: unknown, fail: (jsonPath: 
     const list = declaration[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) {
       fail(`${where}.${key}`, 'an array of strings');
+    }
+  }
+}
+
+/**
+ * Checks each mount as the container create step will, so an invalid mount
+ * fails when the Feature is read, naming the Feature and its file, and not
+ * after the image is built.
+ */
+function checkMounts(value: Record<string, unknown>, file: string): void {
+  for (const [index, mount] of ((value.mounts ?? []) as unknown[]).entries()) {
+    const jsonPath = `mounts[${index}]`;
+    if (typeof mount !== 'string' && (mount === null || typeof mount !== 'object' || Array.isArray(mount))) {
+      throw new ConfigurationError(`Invalid "${jsonPath}" of Feature ${String(value.id)} in ${file}: expected a --mount string or an object with type, source and target.`, {
+        file,
+        jsonPath,
+      });
+    }
+    try {
+      toEngineMount(mount as MountSpec, { file, jsonPath });
+    } catch (error) {
+      if (error instanceof ConfigurationError) error.message = `Feature ${String(value.id)}: ${error.message}`;
+      throw error;
     }
   }
 }

@@ -9,6 +9,8 @@ export interface OptionContext {
   userId: string;
   /** devcontainer.json, for error locations. */
   configFile: string;
+  /** The Feature's devcontainer-feature.json, named when its own default is invalid. */
+  manifestFile?: string;
   logger: Logger;
 }
 
@@ -41,11 +43,19 @@ export function typeOptionValues(manifest: FeatureManifest, chosen: RawOptions, 
     const given = chosen[name];
     const value = given === undefined ? declaration.default : given;
     if (value === undefined) continue;
-    const where = { file: context.configFile, jsonPath: `features.${context.userId}.${name}` };
     const fail = (expected: string): never => {
+      if (given === undefined) {
+        // The value is the Feature's own default, so devcontainer.json is not at fault.
+        const manifestFile = context.manifestFile ?? `the devcontainer-feature.json of ${context.userId}`;
+        throw new ConfigurationError(
+          `Invalid default ${JSON.stringify(value)} of option "${name}" in ${manifestFile} (Feature ${context.userId}): expected ${expected}. ` +
+            `Set "${name}" for ${context.userId} in ${context.configFile}, and report the default to the Feature's author.`,
+          { file: context.manifestFile ?? context.configFile, jsonPath: `options.${name}.default` },
+        );
+      }
       throw new ConfigurationError(
         `Invalid value ${JSON.stringify(value)} for option "${name}" of Feature ${context.userId} in ${context.configFile}: expected ${expected}.`,
-        where,
+        { file: context.configFile, jsonPath: `features.${context.userId}.${name}` },
       );
     };
 

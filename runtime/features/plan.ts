@@ -6,6 +6,7 @@ import type { DevContainerConfig } from '../config/types';
 import type { PlannedFeature } from './dockerfile';
 import { FeatureFetcher } from './fetch';
 import { buildLockfile, type LockfileMode, readLockfile, saveLockfile } from './lockfile';
+import { featureManifestName } from './manifestFile';
 import { typeOptionValues } from './options';
 import { computeInstallOrder } from './order';
 import { resolveFeatureGraph } from './resolve';
@@ -52,7 +53,12 @@ export async function planFeatures(options: PlanFeaturesOptions): Promise<Planne
     await assertInstallScript(node.folder, node.userId);
     planned.push({
       node,
-      options: typeOptionValues(node.manifest, node.options, { userId: node.userId, configFile, logger: options.logger }),
+      options: typeOptionValues(node.manifest, node.options, {
+        userId: node.userId,
+        configFile,
+        manifestFile: path.join(node.folder, featureManifestName),
+        logger: options.logger,
+      }),
     });
   }
   await saveLockfile(configFile, buildLockfile(ordered), mode);

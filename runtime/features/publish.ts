@@ -28,16 +28,46 @@ export interface PublishedFeature {
   publishedLegacyIds?: string[];
 }
 
+/** The OCI distribution spec's tag grammar. */
+const ociTagPattern = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+
+/**
+ * Rejects a Feature version that cannot be published: not a semantic
+ * version, or not usable as an OCI tag (build metadata such as `1.0.0+build`
+ * has a "+", which tags cannot contain). Runs for every Feature before the
+ * first push, so a bad version leaves the registry unchanged.
+ */
+export function checkPublishableVersion(manifest: FeatureManifest, file: string): void {
+  const version = manifest.version ?? '';
+  if (!semver.valid(version)) {
+    throw new ConfigurationError(
+      `Version "${version}" of Feature ${manifest.id} in ${file} is not a semantic version (MAJOR.MINOR.PATCH). Fix "version" and publish again.`,
+      { file, jsonPath: 'version' },
+    );
+  }
+  if (!ociTagPattern.test(version)) {
+    const hint = version.includes('+')
+      ? ' Build metadata after "+" cannot be part of an OCI tag; remove it, or use a prerelease such as 1.0.0-build.1.'
+      : ' An OCI tag has at most 128 letters, digits, ".", "_" or "-".';
+    throw new ConfigurationError(`Version "${version}" of Feature ${manifest.id} in ${file} cannot be an OCI tag.${hint} Nothing was published.`, {
+      file,
+      jsonPath: 'version',
+    });
+  }
+}
+
 /**
  * Computes the tags to move for a new version, as the distribution spec
  * describes: the full version always, `MAJOR.MINOR`, `MAJOR` and `latest`
- * only when no published version in their range is higher. Returns undefined
- * when the version is published already.
+ * only when no published version in their range is higher. A prerelease
+ * (`2.0.0-beta.1`) gets only its own tag, so users of `:2` or `:latest` never
+ * receive it. Returns undefined when the version is published already.
  */
 export function semanticTags(version: string, publishedTags: string[]): string[] | undefined {
   if (publishedTags.includes(version)) return undefined;
   const parsed = semver.parse(version);
   if (!parsed) throw new ConfigurationError(`Version "${version}" is not a semantic version (MAJOR.MINOR.PATCH).`);
+  if (parsed.prerelease.length > 0) return [version];
   const published = publishedTags.filter((tag) => semver.valid(tag));
   const tags: string[] = [];
   const addIfNewest = (range: string, tag: string) => {
@@ -65,6 +95,7 @@ export async function publishFeatures(options: PublishOptions): Promise<Record<s
   const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'features-output-'));
   try {
     const packaged = await packageFeatures({ target: options.target, outputFolder: path.join(outputFolder, 'out'), logger, forceCleanOutputFolder: true });
+    for (const { manifest, manifestFile } of packaged.features) checkPublishableVersion(manifest, manifestFile);
     const results: Record<string, PublishedFeature | Record<string, never>> = {};
     for (const { manifest, archive } of packaged.features) {
       const layer = await fs.readFile(archive);
@@ -144,7 +175,10 @@ async function pushArtifact(
       await client.uploadBlob(reference, blob, signal);
     }
   }
-  for (const tag of tags) {
+  // The exact version goes first: if a later push fails, no moving tag
+  // (MAJOR, MAJOR.MINOR, latest) points at a version that has no tag of its own.
+  const ordered = [...tags].sort((a, b) => Number(semver.valid(b) !== null) - Number(semver.valid(a) !== null));
+  for (const tag of ordered) {
     await client.putManifest(reference, tag, bytes, signal);
   }
   return digest;

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import type { Logger } from '../log';
 import type { FeatureFetcher } from './fetch';
+import { featureManifestName } from './manifestFile';
 import { compareOptions, normaliseOptionValues } from './options';
 import { parseFeatureSource, sourceKey } from './source';
 import type { FeatureNode, FeatureRequest, FeatureSource } from './types';
@@ -40,7 +42,13 @@ export async function resolveFeatureGraph(options: ResolveGraphOptions): Promise
   while (queue.length > 0) {
     const { request, dependent } = queue.shift() as Pending;
     options.logger.debug(`Resolving Feature ${request.userId}`);
-    const fetched = await options.fetcher.fetch(request);
+    const fetched = await options.fetcher.fetch(request).catch((error: unknown) => {
+      // A dependency's fetch error names the dependency, but not which Feature asked for it.
+      if (dependent && error instanceof Error) {
+        error.message += ` Feature ${dependent.userId} requires it in "dependsOn" of ${path.join(dependent.folder, featureManifestName)}.`;
+      }
+      throw error;
+    });
     const candidate: FeatureNode = { ...request, ...fetched, dependsOn: [], installsAfter: [], roundPriority: 0 };
     const existing = nodes.find((node) => featuresEqual(node, candidate));
     const node = existing ?? candidate;
@@ -48,12 +56,21 @@ export async function resolveFeatureGraph(options: ResolveGraphOptions): Promise
     if (existing) continue;
 
     nodes.push(node);
+    const manifestFile = path.join(node.folder, featureManifestName);
     for (const [userId, value] of Object.entries(node.manifest.dependsOn ?? {})) {
-      const source = parseFeatureSource(userId, { configFile, jsonPath: `features.${request.userId} (dependsOn ${userId})` });
+      const source = parseFeatureSource(userId, {
+        configFile,
+        jsonPath: `dependsOn.${userId}`,
+        declaredIn: { file: manifestFile, description: `"dependsOn" of Feature ${request.userId} (${manifestFile})` },
+      });
       queue.push({ request: { userId, source, options: normaliseOptionValues(value) }, dependent: node });
     }
-    node.installsAfter = (node.manifest.installsAfter ?? []).map((userId) =>
-      parseFeatureSource(userId, { configFile, jsonPath: `features.${request.userId} (installsAfter ${userId})` }),
+    node.installsAfter = (node.manifest.installsAfter ?? []).map((userId, index) =>
+      parseFeatureSource(userId, {
+        configFile,
+        jsonPath: `installsAfter[${index}]`,
+        declaredIn: { file: manifestFile, description: `"installsAfter" of Feature ${request.userId} (${manifestFile})` },
+      }),
     );
   }
 

@@ -9,6 +9,12 @@ export interface SourceContext {
   configFile: string;
   /** JSON path of the value, for error locations, e.g. `features../x`. */
   jsonPath: string;
+  /**
+   * The file and property that contain the id when that is not
+   * devcontainer.json, such as a Feature's `dependsOn` or `installsAfter`.
+   * Errors then name this file and Feature.
+   */
+  declaredIn?: { file: string; description: string };
 }
 
 /**
@@ -20,13 +26,14 @@ export interface SourceContext {
  * reference, and `owner/repo/feature[@version]` to a GitHub release URL.
  */
 export function parseFeatureSource(userId: string, context: SourceContext): FeatureSource {
-  const location = { file: context.configFile, jsonPath: context.jsonPath };
+  const location = { file: context.declaredIn?.file ?? context.configFile, jsonPath: context.jsonPath };
+  const where = context.declaredIn?.description ?? context.configFile;
   if (userId.startsWith('./') || userId.startsWith('../')) {
     return { kind: 'local', folder: path.resolve(path.dirname(context.configFile), userId) };
   }
   if (path.isAbsolute(userId)) {
     throw new ConfigurationError(
-      `Feature "${userId}" in ${context.configFile} is an absolute path. Refer to local Features by a path relative to the folder of devcontainer.json, starting with ./`,
+      `Feature "${userId}" in ${where} is an absolute path. Refer to local Features by a path relative to the folder of devcontainer.json, starting with ./`,
       location,
     );
   }
@@ -39,7 +46,7 @@ export function parseFeatureSource(userId: string, context: SourceContext): Feat
   }
   if (legacy?.kind === 'merged') {
     throw new ConfigurationError(
-      `Feature "${userId}" in ${context.configFile} is a deprecated built-in id whose Feature is now an option of ${legacy.reference}. ` +
+      `Feature "${userId}" in ${where} is a deprecated built-in id whose Feature is now an option of ${legacy.reference}. ` +
         `Replace it with "${legacy.reference}" and set that Feature's options (https://github.com/devcontainers/features/tree/main/src/${legacy.into}#options).`,
       location,
     );
@@ -57,7 +64,7 @@ export function parseFeatureSource(userId: string, context: SourceContext): Feat
         ? ' Bare ids other than the deprecated built-in ones (such as "node" or "golang") are not Feature ids: use an OCI reference such as ghcr.io/devcontainers/features/go:1.'
         : '';
     throw new ConfigurationError(
-      `Feature "${userId}" in ${context.configFile} is not a valid reference: ${(error as InvalidReferenceError).message}${hint}`,
+      `Feature "${userId}" in ${where} is not a valid reference: ${(error as InvalidReferenceError).message}${hint}`,
       location,
       { cause: error },
     );
@@ -68,8 +75,8 @@ function checkTarballUrl(text: string, context: SourceContext): string {
   const url = new URL(text);
   if (url.protocol === 'http:' && registryScheme(url.host) !== 'http') {
     throw new ConfigurationError(
-      `Feature "${text}" in ${context.configFile} is fetched over plain HTTP from a host that is not loopback. Use an https:// URL.`,
-      { file: context.configFile, jsonPath: context.jsonPath },
+      `Feature "${text}" in ${context.declaredIn?.description ?? context.configFile} is fetched over plain HTTP from a host that is not loopback. Use an https:// URL.`,
+      { file: context.declaredIn?.file ?? context.configFile, jsonPath: context.jsonPath },
     );
   }
   return url.toString();

@@ -47,6 +47,7 @@ export async function duplicateTestCase(options: DuplicateCaseOptions): Promise<
     config: { image: options.baseImage, features: { [options.id]: chosen, [copy]: {} } },
     featureCopies: { [copy]: options.id },
     env,
+    definedIn: `the duplicate test of Feature ${options.id} (${path.join(options.sourceFolder, options.id)} installed twice on ${options.baseImage})`,
   };
 }
 

@@ -70,6 +70,17 @@ const malicious: { name: string; entries: Entry[]; reason: RegExp }[] = [
     ],
     reason: /resolves to .* outside/,
   },
+  {
+    // The hard link copies the symbolic link "sub/up" (target "..", the Feature
+    // folder) to the top level, where the same target "..", leaves the folder.
+    name: 'hard link to a symlink',
+    entries: [
+      { name: 'sub/', type: 'directory' },
+      { name: 'sub/up', type: 'symlink', linkname: '..' },
+      { name: 'up', type: 'link', linkname: 'sub/up' },
+    ],
+    reason: /hard link "up" points to the symbolic link "sub\/up"/,
+  },
   { name: 'hard link outside', entries: [{ name: 'passwd', type: 'link', linkname: '../../../../etc/passwd' }], reason: /"\.\."/ },
   { name: 'device entry', entries: [{ name: 'null', type: 'character-device', devmajor: 1, devminor: 3 }], reason: /character-device/ },
   {

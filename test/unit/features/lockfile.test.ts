@@ -72,3 +72,35 @@ test('invalid lockfile is a configuration error', async () => {
   fs.writeFileSync(lockfilePath(configFile), '{"nope": 1}');
   await assert.rejects(readLockfile(configFile), { name: 'ConfigurationError', message: /not a valid lockfile/ });
 });
+
+test('frozen advice for local Features only', async () => {
+  const configFile = path.join(root, 'frozen-local', 'devcontainer.json');
+  fs.mkdirSync(path.dirname(configFile));
+  await assert.rejects(saveLockfile(configFile, { features: {} }, 'frozen'), (error: Error) => {
+    assert.match(error.message, /are all local folders, which the lockfile does not record/);
+    assert.match(error.message, /Drop --frozen-lockfile, or create .*devcontainer-lock\.json containing \{"features": \{\}\}/);
+    return true;
+  });
+  await assert.rejects(saveLockfile(configFile, buildLockfile(nodes), 'frozen'), /Run once without --frozen-lockfile to write it/);
+});
+
+test('frozen mismatch lists the changes', async () => {
+  const configFile = path.join(root, 'frozen-changes', 'devcontainer.json');
+  fs.mkdirSync(path.dirname(configFile));
+  const recorded = {
+    features: {
+      'ghcr.io/x/f/go:1': { version: '1.2.0', resolved: `ghcr.io/x/f/go@sha256:${'a'.repeat(64)}`, integrity: `sha256:${'a'.repeat(64)}` },
+      'ghcr.io/x/f/old:1': { version: '1.0.0', resolved: `ghcr.io/x/f/old@${digest}`, integrity: digest },
+    },
+  };
+  fs.writeFileSync(lockfilePath(configFile), JSON.stringify(recorded));
+  const next = buildLockfile(nodes);
+  next.features['ghcr.io/x/f/new:1'] = { version: '3.0.0', resolved: `ghcr.io/x/f/new@${digest}`, integrity: digest };
+  await assert.rejects(saveLockfile(configFile, next, 'frozen'), (error: Error) => {
+    assert.match(error.message, /ghcr\.io\/x\/f\/go:1 resolves to 1\.3\.0, the lockfile records 1\.2\.0/);
+    assert.match(error.message, /ghcr\.io\/x\/f\/new:1 is not in the lockfile/);
+    assert.match(error.message, /ghcr\.io\/x\/f\/old:1 is in the lockfile but no longer used/);
+    assert.match(error.message, /run once without --frozen-lockfile to update the lockfile/);
+    return true;
+  });
+});

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { normaliseOptionValues, optionEnvName, optionEnvironment, typeOptionValues } from '../../../runtime/features/options';
 import type { FeatureManifest } from '../../../runtime/features/types';
 import { createLogger, type LogRecord } from '../../../runtime/log';
+import { parseJsoncObject } from '../../../runtime/config/jsonc';
+import { validateConfig } from '../../../runtime/config/validate';
 
 const manifest: FeatureManifest = {
   id: 'sample',
@@ -57,4 +59,35 @@ test('environment names follow the spec rule', () => {
   assert.equal(optionEnvName('9lives'), '_LIVES');
   assert.equal(optionEnvName('__x'), '_X');
   assert.deepEqual(optionEnvironment({ enabled: true, 'a-b': 'c' }), { ENABLED: 'true', A_B: 'c' });
+});
+
+test('numbers are written out as strings', () => {
+  assert.equal(typed({ version: 3.11 }).values.version, '3.11');
+  assert.equal(typed({ version: 3.1 }).values.version, '3.1');
+  assert.equal(typed({ noDefault: 20 }).values.noDefault, '20');
+  assert.deepEqual(optionEnvironment(typed({ version: 3.11 }).values), { ENABLED: 'false', FLAVOUR: 'plain', VERSION: '3.11' });
+  assert.throws(() => typed({ enabled: 1 }), /option "enabled".*expected true or false/);
+});
+
+test('schema accepts numeric option values', () => {
+  const file = '/ws/.devcontainer/devcontainer.json';
+  const text = '{ "image": "debian", "features": { "ghcr.io/devcontainers/features/python:1": { "version": 3.11, "installTools": true } } }';
+  assert.doesNotThrow(() => validateConfig(parseJsoncObject(text, file), text, file));
+  const nested = '{ "image": "debian", "features": { "./local": { "version": { "major": 3 } } } }';
+  assert.throws(() => validateConfig(parseJsoncObject(nested, file), nested, file), /expected/);
+});
+
+test('invalid default names the Feature file', () => {
+  const broken: FeatureManifest = { id: 'broken', options: { flavour: { type: 'string', enum: ['mint', 'plain'], default: 'sour' } } };
+  const context = { userId: './broken', configFile: '/ws/devcontainer.json', manifestFile: '/ws/broken/devcontainer-feature.json', logger: createLogger('error', () => undefined) };
+  assert.throws(
+    () => typeOptionValues(broken, {}, context),
+    (error: Error & { location?: { file: string; jsonPath?: string } }) => {
+      assert.match(error.message, /Invalid default "sour" of option "flavour" in \/ws\/broken\/devcontainer-feature\.json \(Feature \.\/broken\): expected one of "mint", "plain"/);
+      assert.match(error.message, /Set "flavour" for \.\/broken in \/ws\/devcontainer\.json/);
+      assert.deepEqual(error.location, { file: '/ws/broken/devcontainer-feature.json', jsonPath: 'options.flavour.default' });
+      return true;
+    },
+  );
+  assert.equal(typeOptionValues(broken, { flavour: 'mint' }, context).flavour, 'mint');
 });
