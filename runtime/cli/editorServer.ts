@@ -27,7 +27,7 @@ export function editorServerCommand(argv: Argv) {
           describe: 'Unpacked server folder or .tar.gz to install instead of downloading the server',
         })
         .option('port', { type: 'number', default: 0, describe: "Server port on the container's loopback interface (default: a free port)" })
-        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Remove the existing container first' })
+        .option('remove-existing-container', { type: 'boolean', default: false, describe: 'Replace the existing container, removing it once the new image is built' })
         .option('include-token', { type: 'boolean', default: false, describe: 'Print the connection token in the JSON line' }),
     async (args) => {
       process.exitCode = await runEditorServer(args);
