@@ -7,6 +7,7 @@ import { userCommandCommands } from './userCommands';
 import { stopAndDownCommands } from './lifetime';
 import { browseCommand } from './browse';
 import { featuresCommand } from './features';
+import { sshProxyCommand } from './sshProxy';
 
 /** Version printed by `--version`; kept in step with package.json. */
 const version = '0.1.0';
@@ -25,7 +26,9 @@ async function main(argv: string[]): Promise<void> {
   parser = readConfigurationCommand(parser);
   parser = stopAndDownCommands(parser);
   parser = browseCommand(parser);
+  parser = (await import('./editorServer')).editorServerCommand(parser);
   parser = featuresCommand(parser);
+  parser = sshProxyCommand(parser);
   await parser
     // The compose code reads the forced tool from the environment, where the
     // extension and scripts can set it too.
@@ -35,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
       }
     })
     .command('exec', 'Run a command in the running dev container: exec [options] <command> [args...]')
-    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse or features.')
+    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse, features or ssh-proxy.')
     .strict()
     .wrap(Math.min(110, parser.terminalWidth()))
     .help()
