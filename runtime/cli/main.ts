@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
       }
     })
     .command('exec', 'Run a command in the running dev container: exec [options] <command> [args...]')
-    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse, features or ssh-proxy.')
+    .demandCommand(1, 'Name a command: up, set-up, build, run-user-commands, read-configuration, exec, stop, down, browse, editor-server, features or ssh-proxy.')
     .strict()
     .wrap(Math.min(110, parser.terminalWidth()))
     .help()
