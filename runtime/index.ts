@@ -7,7 +7,7 @@ export { connectEngine, type Engine } from './engine/client';
 export { createLogger, type Logger, type LogLevel, type LogRecord } from './log';
 export { ConfigurationError, EnvironmentError, CancelledError, isCancellation } from './errors';
 export { startBrowserSession, type BrowserSession, type BrowserSessionOptions } from './server/session';
-export { prepareEditorServer } from './server/vscode/index';
+export { isServerInstallFailure, prepareEditorServer } from './server/vscode/index';
 export type {
   ClientProduct,
   ListenerRegistration,

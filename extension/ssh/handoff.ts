@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EnvironmentError, prepareEditorServer } from '../../runtime/index';
+import { EnvironmentError, isServerInstallFailure, type Logger, prepareEditorServer, up } from '../../runtime/index';
 import type { DevContainerLocation } from '../resolver/authority';
 import { sshHostAlias } from './hostAlias';
 import type { ContainerLog } from '../log';
@@ -36,20 +36,24 @@ export interface SshHandoffRequest {
 export async function openWithSsh(request: SshHandoffRequest): Promise<void> {
   const { location, log } = request;
   const container = await withContainerProgress(request.progressTitle, log, async ({ logger, signal }) => {
-    const result = await prepareEditorServer({
-      workspaceFolder: location.workspaceFolder,
-      configFile: location.configFile,
-      clientProductPath: path.join(vscode.env.appRoot, 'product.json'),
-      serverSource: serverSourceSetting(),
-      removeExistingContainer: request.removeExistingContainer,
-      buildNoCache: request.buildNoCache,
-      startServer: false,
-      dotfiles: dotfilesSetting(),
-      logger,
-      signal,
-    });
-    await result.remainingLifecycle;
-    return result;
+    try {
+      const result = await prepareEditorServer({
+        workspaceFolder: location.workspaceFolder,
+        configFile: location.configFile,
+        clientProductPath: path.join(vscode.env.appRoot, 'product.json'),
+        serverSource: serverSourceSetting(),
+        removeExistingContainer: request.removeExistingContainer,
+        buildNoCache: request.buildNoCache,
+        startServer: false,
+        dotfiles: dotfilesSetting(),
+        logger,
+        signal,
+      });
+      await result.remainingLifecycle;
+      return result;
+    } catch (error) {
+      return upWithoutServer(request, error, { logger, signal });
+    }
   });
 
   const alias = sshHostAlias(location);
@@ -59,6 +63,34 @@ export async function openWithSsh(request: SshHandoffRequest): Promise<void> {
 
   const folder = vscode.Uri.from({ scheme: 'vscode-remote', authority: `ssh-remote+${alias}`, path: container.remoteWorkspaceFolder });
   await vscode.commands.executeCommand('vscode.openFolder', folder, { forceReuseWindow: true });
+}
+
+/**
+ * Handles a failed server install for the SSH hand-off. The SSH client can
+ * install the server itself, so a failed download or copy into the running
+ * container is only a warning. Any other error, cancellation included, is
+ * raised again.
+ */
+async function upWithoutServer(
+  request: SshHandoffRequest,
+  installError: unknown,
+  context: { logger: Logger; signal: AbortSignal },
+): Promise<{ remoteUser: string; remoteWorkspaceFolder: string }> {
+  if (!isServerInstallFailure(installError)) {
+    throw installError;
+  }
+  const result = await up({
+    workspaceFolder: request.location.workspaceFolder,
+    configFile: request.location.configFile,
+    logger: context.logger,
+    signal: context.signal,
+  });
+  const reason = installError instanceof Error ? installError.message : String(installError);
+  context.logger.warn(`Installing the VS Code server in the container failed, so the SSH client will install it: ${reason}`);
+  void vscode.window.showWarningMessage(
+    vscode.l10n.t('The VS Code server could not be installed in the container ahead of time, so the SSH extension will download it. See the log for the reason.'),
+  );
+  return result;
 }
 
 async function writeSshHost(request: SshHandoffRequest, alias: string, remoteUser: string): Promise<void> {

@@ -11,7 +11,7 @@ import { connectEngine } from '../../runtime/engine/client';
 import { execCapture } from '../../runtime/engine/exec';
 import { createLogger, type LogRecord } from '../../runtime/log';
 import { openServerConnection } from '../../runtime/server/vscode/connection';
-import { prepareEditorServer } from '../../runtime/server/vscode/index';
+import { isServerInstallFailure, prepareEditorServer } from '../../runtime/server/vscode/index';
 import { installEditorServer } from '../../runtime/server/vscode/install';
 import { readClientProduct } from '../../runtime/server/vscode/product';
 import { startEditorServer } from '../../runtime/server/vscode/start';
@@ -374,7 +374,20 @@ describe('editor server', { timeout: 900_000 }, () => {
 
       // Without a source the download is tried and fails with the URL.
       const third = workspace({});
-      await assert.rejects(prepare(third, { editorServerVolume: false, cacheFolder: emptyCache }), /Downloading the VS Code server from http:\/\/127\.0\.0\.1:\d+\/commit:/);
+      const downloadFailure = await prepare(third, { editorServerVolume: false, cacheFolder: emptyCache }).then(
+        () => assert.fail('prepareEditorServer succeeded without a server source'),
+        (error: unknown) => error,
+      );
+      assert.match(String(downloadFailure), /Downloading the VS Code server from http:\/\/127\.0\.0\.1:\d+\/commit:/);
+      // The SSH hand-off goes on without the server only for this kind of failure.
+      assert.equal(isServerInstallFailure(downloadFailure), true);
+
+      const broken = workspace({ remoteUser: 5 });
+      const upFailure = await prepare(broken, { editorServerVolume: false, cacheFolder: emptyCache }).then(
+        () => assert.fail('prepareEditorServer succeeded with an invalid devcontainer.json'),
+        (error: unknown) => error,
+      );
+      assert.equal(isServerInstallFailure(upFailure), false);
     } finally {
       fs.rmSync(offlineCache, { recursive: true, force: true });
     }

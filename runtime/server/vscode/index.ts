@@ -5,6 +5,7 @@ import { inspectContainer, stopContainer } from '../../engine/containers';
 import { execCapture } from '../../engine/exec';
 import { EnvironmentError } from '../../errors';
 import { stopDevContainers } from '../../lifetime';
+import { effectiveShutdownAction } from '../../compose/settings';
 import { up, type UpResult } from '../../up/index';
 import { metadataFor } from '../../up/running';
 import { openServerConnection } from './connection';
@@ -14,6 +15,18 @@ import { readClientProduct } from './product';
 import { startEditorServer } from './start';
 import type { ClientProduct, InstalledEditorServer, PrepareEditorServerOptions, PreparedEditorServer } from './types';
 import { defaultEditorServerVolume } from './volume';
+
+/** Errors raised while fetching or copying the server, after the container came up. */
+const serverInstallFailures = new WeakSet<object>();
+
+/**
+ * Returns whether `error` came from installing the server into a container
+ * that is up, so a caller whose client can install the server itself (the
+ * SSH hand-off) may go on without it.
+ */
+export function isServerInstallFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && serverInstallFailures.has(error);
+}
 
 /**
  * Prepares the desktop editor's VS Code server in a workspace's dev
@@ -58,6 +71,11 @@ export async function prepareEditorServer(options: PrepareEditorServerOptions): 
     cacheFolder: options.cacheFolder,
     logger: options.logger,
     signal: options.signal,
+  }).catch((error: unknown) => {
+    if (typeof error === 'object' && error !== null) {
+      serverInstallFailures.add(error);
+    }
+    throw error;
   });
 
   const prepared = await prepareContainer(options, container, installation, product, startServer);
@@ -200,7 +218,7 @@ function describeInstalled(
 ): InstalledEditorServer {
   const { engine, containerId } = container;
   const config = container.loaded.config;
-  const shutdownAction = config.shutdownAction === 'none' || config.shutdownAction === 'stopCompose' ? config.shutdownAction : 'stopContainer';
+  const shutdownAction = effectiveShutdownAction(config);
   return {
     containerId,
     remoteUser: container.remoteUser,
