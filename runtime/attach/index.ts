@@ -71,7 +71,7 @@ export async function prepareContainerForEditor(options: PrepareContainerOptions
     signal: options.signal,
   };
   const warnings: string[] = [];
-  const step = async <T>(description: string, action: () => Promise<T>): Promise<T | undefined> => {
+  const step: Step = async (description, action) => {
     throwIfAborted(options.signal);
     try {
       return await action();
@@ -86,48 +86,29 @@ export async function prepareContainerForEditor(options: PrepareContainerOptions
     }
   };
 
-  await step('Writing the machine settings', () =>
+  // Three independent chains run at once, since each step is one or two
+  // execs. .gitconfig comes before the credential helper, which adds to it.
+  const settingsDone = step('Writing the machine settings', () =>
     writeMachineSettings(target, options.serverDataFolderName, machineSettings(options.mergedConfiguration), logger),
   );
+  const relayStarted = (async () => {
+    await step('Copying .gitconfig', async () => {
+      await copyGitConfig(target, options.hostHome ?? os.homedir(), logger);
+    });
+    await installDotfilesStep(options, step, logger);
+    return step('Forwarding the SSH agent and git credentials', () => startForwarding(options, target, logger));
+  })();
+  const extensionsInstalled = installExtensionsStep(options, target, step, logger);
 
-  await step('Copying .gitconfig', async () => {
-    await copyGitConfig(target, options.hostHome ?? os.homedir(), logger);
-  });
-
-  const dotfiles = options.dotfiles;
-  if (dotfiles !== undefined && dotfiles.repository.trim() !== '') {
-    await step('Installing the dotfiles', () =>
-      installDotfiles({
-        engine: options.engine,
-        containerId: options.containerId,
-        remoteUser: options.remoteUser,
-        remoteEnv: options.remoteEnv ?? {},
-        dotfiles,
-        logger,
-        signal: options.signal,
-      }),
-    );
+  const [settingsResult, relayResult, extensionsResult] = await Promise.allSettled([settingsDone, relayStarted, extensionsInstalled]);
+  const relay = relayResult.status === 'fulfilled' ? relayResult.value : undefined;
+  for (const result of [settingsResult, relayResult, extensionsResult]) {
+    if (result.status === 'rejected') {
+      await relay?.close();
+      throw result.reason;
+    }
   }
-
-  const relay = await step('Forwarding the SSH agent and git credentials', () => startForwarding(options, target, logger));
-
-  let extensionFailures: ExtensionFailure[] | undefined;
-  const extensions = mergeVscodeExtensions(vscodeCustomizations(options.mergedConfiguration));
-  if (extensions.length > 0 && options.serverCli === undefined) {
-    logger.debug(`No server CLI given, so the ${extensions.length} extension(s) in customizations.vscode.extensions are not installed`);
-  } else if (extensions.length > 0 && options.serverCli !== undefined) {
-    const serverCli = options.serverCli;
-    extensionFailures = await step('Installing extensions', () =>
-      installExtensions({
-        target,
-        serverCli,
-        extensions,
-        serverDataFolderName: options.serverDataFolderName,
-        remoteEnv: options.remoteEnv ?? {},
-        logger,
-      }),
-    );
-  }
+  const extensionFailures = extensionsResult.status === 'fulfilled' ? extensionsResult.value : undefined;
 
   logger.info(`Prepared container ${options.containerId.slice(0, 12)} for the editor in ${Date.now() - started} ms`);
   const agentSocket = relay?.socketPaths[sshAgentSocketName];
@@ -140,6 +121,53 @@ export async function prepareContainerForEditor(options: PrepareContainerOptions
       await relay?.close();
     },
   };
+}
+
+type Step = <T>(description: string, action: () => Promise<T>) => Promise<T | undefined>;
+
+async function installDotfilesStep(options: PrepareContainerOptions, step: Step, logger: Logger): Promise<void> {
+  const dotfiles = options.dotfiles;
+  if (dotfiles === undefined || dotfiles.repository.trim() === '') {
+    return;
+  }
+  await step('Installing the dotfiles', () =>
+    installDotfiles({
+      engine: options.engine,
+      containerId: options.containerId,
+      remoteUser: options.remoteUser,
+      remoteEnv: options.remoteEnv ?? {},
+      dotfiles,
+      logger,
+      signal: options.signal,
+    }),
+  );
+}
+
+async function installExtensionsStep(
+  options: PrepareContainerOptions,
+  target: ContainerUser,
+  step: Step,
+  logger: Logger,
+): Promise<ExtensionFailure[] | undefined> {
+  const extensions = mergeVscodeExtensions(vscodeCustomizations(options.mergedConfiguration));
+  if (extensions.length === 0) {
+    return undefined;
+  }
+  const serverCli = options.serverCli;
+  if (serverCli === undefined) {
+    logger.debug(`No server CLI given, so the ${extensions.length} extension(s) in customizations.vscode.extensions are not installed`);
+    return undefined;
+  }
+  return step('Installing extensions', () =>
+    installExtensions({
+      target,
+      serverCli,
+      extensions,
+      serverDataFolderName: options.serverDataFolderName,
+      remoteEnv: options.remoteEnv ?? {},
+      logger,
+    }),
+  );
 }
 
 /**
