@@ -1,7 +1,7 @@
 /**
  * Times the desktop attach steps that have no counterpart in the reference
- * CLI: from a running container to the editor's server answering (warm
- * server cache), and `ssh HOST true` through `ssh-proxy`.
+ * CLI: from a running container to the first HTTP response of the editor's
+ * server (warm server cache), and `ssh HOST true` through `ssh-proxy`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
