@@ -50,9 +50,9 @@ export function assertSameWorkspace(project: ComposeProject, container: Containe
 
 /**
  * Checks that the main container is running after `up`; a container that
- * exited at once is reported with its exit code and last output lines.
+ * exited at once is reported with its exit code, `advice` and last output lines.
  */
-export async function assertRunning(engine: Engine, project: ComposeProject, containerId: string): Promise<void> {
+export async function assertRunning(engine: Engine, project: ComposeProject, containerId: string, advice?: string): Promise<void> {
   const info = await inspectContainer(engine, containerId);
   if (info.State.Running) return;
   const tail = await containerLogTail(engine, containerId);
@@ -60,7 +60,34 @@ export async function assertRunning(engine: Engine, project: ComposeProject, con
     `The container of service "${project.service.name}" (compose project "${project.name}") is not running ` +
       `(state ${info.State.Status}, exit code ${info.State.ExitCode}). ` +
       'Check the service\'s command and entrypoint in the compose file, or set "overrideCommand": true in devcontainer.json.' +
+      (advice ? ` ${advice}` : '') +
       (tail ? `\n${tail}` : ''),
     { endpoint: engine.endpoint, objectId: containerId, status: info.State.ExitCode, outputTail: tail },
   );
+}
+
+/** The dev container configuration a container belongs to, from its identity labels. */
+export interface ContainerOwner {
+  workspaceFolder: string;
+  configFile?: string;
+}
+
+/** Reads a container's identity labels; undefined for a container no dev container configuration created. */
+export function ownerOf(labels: Record<string, string> | undefined): ContainerOwner | undefined {
+  const workspaceFolder = labels?.['devcontainer.local_folder'];
+  if (workspaceFolder === undefined) return undefined;
+  return { workspaceFolder, configFile: labels?.['devcontainer.config_file'] };
+}
+
+/**
+ * Tells whether a container is the dev container of a configuration other
+ * than `owner`: another workspace, or another devcontainer.json of the same
+ * workspace that shares the compose project (for example
+ * `.devcontainer/app` and `.devcontainer/worker` on one compose file).
+ */
+export function belongsToOtherConfig(labels: Record<string, string> | undefined, owner: ContainerOwner): boolean {
+  const found = ownerOf(labels);
+  if (!found) return false;
+  if (found.workspaceFolder !== owner.workspaceFolder) return true;
+  return found.configFile !== undefined && owner.configFile !== undefined && found.configFile !== owner.configFile;
 }

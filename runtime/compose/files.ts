@@ -33,6 +33,13 @@ export async function resolveComposeFiles(loaded: LoadedConfig): Promise<string[
   for (const [index, entry] of entries.entries()) {
     const file = path.resolve(configFolder, entry);
     const jsonPath = Array.isArray(setting) ? `dockerComposeFile[${index}]` : 'dockerComposeFile';
+    if (await isDirectory(file)) {
+      throw new ConfigurationError(
+        `Compose file ${file} (from "${jsonPath}": "${entry}" in ${loaded.configFile}) is a folder. ` +
+          'Name the compose file in it, for example "docker-compose.yml".',
+        { file: loaded.configFile, jsonPath },
+      );
+    }
     if (!(await isFile(file))) {
       throw new ConfigurationError(
         `Compose file not found: ${file} (from "${jsonPath}": "${entry}" in ${loaded.configFile}, ` +
@@ -105,6 +112,13 @@ export async function readExtendedFiles(parsed: ComposeFile[], variables: Record
 function servicesMapping(content: Record<string, unknown>): Record<string, { extends?: unknown } | null> {
   const services = content.services;
   return typeof services === 'object' && services !== null && !Array.isArray(services) ? (services as Record<string, { extends?: unknown } | null>) : {};
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
 }
 
 export async function isFile(file: string): Promise<boolean> {

@@ -28,6 +28,13 @@ export interface ComposeService {
   envFiles: string[];
   /** The last file that defines the service, for messages. */
   file: string;
+  /**
+   * Bind mounts that `extends` brought in from a file in another folder:
+   * short-syntax entries as rewritten with absolute sources, and long-syntax
+   * entries by target with the folder of their file. podman-compose 1.0.3
+   * resolves them against the first file's folder instead.
+   */
+  extendedBinds: ExtendedBinds;
 }
 
 /** The parts of a project's compose files the runtime reads, merged in order. */
@@ -42,7 +49,12 @@ export interface ComposeModel {
   services: Map<string, ComposeService>;
 }
 
-type RawService = Record<string, unknown> & { __file: string };
+export interface ExtendedBinds {
+  short: string[];
+  long: { target: string; folder: string }[];
+}
+
+type RawService = Record<string, unknown> & { __file: string; __extendedBinds?: ExtendedBinds };
 
 /**
  * Merges parsed compose files the way Docker Compose does for the fields the
@@ -196,14 +208,21 @@ function rebasePaths(service: RawService, folder: string): RawService {
     rebased.build = { ...build, context: /^[a-z][a-z0-9+.-]*:\/\//i.test(context) ? context : absolute(context) };
   }
   if (Array.isArray(service.volumes)) {
+    const extendedBinds: ExtendedBinds = { short: [], long: [] };
     rebased.volumes = service.volumes.map((volume) => {
       if (typeof volume === 'object' && volume !== null) {
-        const long = volume as { type?: string; source?: string };
-        return long.type === 'bind' && long.source ? { ...long, source: absolute(long.source) } : volume;
+        const long = volume as { type?: string; source?: string; target?: string };
+        if (long.type !== 'bind' || !long.source) return volume;
+        if (!path.isAbsolute(long.source) && long.target) extendedBinds.long.push({ target: long.target, folder });
+        return { ...long, source: absolute(long.source) };
       }
       const [source, ...rest] = String(volume).split(':');
-      return rest.length > 0 && source.startsWith('.') ? [absolute(source), ...rest].join(':') : volume;
+      if (rest.length === 0 || !source.startsWith('.')) return volume;
+      const entry = [absolute(source), ...rest].join(':');
+      extendedBinds.short.push(entry);
+      return entry;
     });
+    rebased.__extendedBinds = extendedBinds;
   }
   if (service.env_file !== undefined) {
     rebased.env_file = listOf(service.env_file).map((entry) => {
@@ -231,6 +250,19 @@ function toService(serviceName: string, raw: RawService, projectFolder: string):
     environment: environmentOf(raw.environment),
     envFiles: listOf(raw.env_file).flatMap((entry) => requiredEnvFile(entry)),
     file: raw.__file,
+    extendedBinds: remainingExtendedBinds(raw),
+  };
+}
+
+/** Keeps the extended bind mounts that the extending service did not replace with its own. */
+function remainingExtendedBinds(raw: RawService): ExtendedBinds {
+  const volumes = listOf(raw.volumes);
+  const binds = raw.__extendedBinds ?? { short: [], long: [] };
+  return {
+    short: binds.short.filter((entry) => volumes.includes(entry)),
+    long: binds.long.filter(({ target }) =>
+      volumes.some((volume) => typeof volume === 'object' && volume !== null && (volume as { target?: string }).target === target),
+    ),
   };
 }
 

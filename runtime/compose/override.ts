@@ -3,6 +3,7 @@ import type { MountSettings } from 'dockerode';
 import { ConfigurationError } from '../errors';
 import { featureStartCommand, type MergedRunProperties } from '../features/containerProperties';
 import keepAliveScript from './keep-alive.sh';
+import { podmanComposeStart, type ServiceStartForms } from './podmanOverride';
 
 export interface OverrideInputs {
   service: string;
@@ -28,6 +29,14 @@ export interface OverrideInputs {
    * name, and so mounts a new volume instead of the runtime's.
    */
   nameExternalVolumes?: boolean;
+  /**
+   * The main service's own entrypoint and command forms, given when
+   * podman-compose reads the file, so the override uses forms that its merge
+   * rules replace.
+   */
+  podmanCompose?: ServiceStartForms;
+  /** Short-syntax volumes to add per service (for podman-compose, the rebased bind mounts of `extends`). */
+  serviceVolumes?: Record<string, string[]>;
 }
 
 /**
@@ -49,11 +58,14 @@ export function composeOverride(inputs: OverrideInputs): { text: string; namedVo
     imageEntrypoint: inputs.serviceCommand.entrypoint,
     imageCmd: inputs.serviceCommand.cmd,
   });
-  if (start) {
-    service.entrypoint = start.Entrypoint;
-    service.command = [];
-  } else if (inputs.overrideCommand) {
-    service.entrypoint = ['/bin/sh', '-c', keepAliveScript, '-'];
+  const entrypoint = start ? start.Entrypoint : inputs.overrideCommand ? ['/bin/sh', '-c', keepAliveScript, '-'] : undefined;
+  if (entrypoint && inputs.podmanCompose) {
+    const reason = start ? 'the Feature entrypoints' : '"overrideCommand": true';
+    const adapted = podmanComposeStart(entrypoint, inputs.overrideCommand, inputs.podmanCompose, reason);
+    service.entrypoint = adapted.entrypoint;
+    if (adapted.command !== undefined) service.command = adapted.command;
+  } else if (entrypoint) {
+    service.entrypoint = entrypoint;
     service.command = [];
   }
 
@@ -68,7 +80,8 @@ export function composeOverride(inputs: OverrideInputs): { text: string; namedVo
   const longSyntax = supportsLongVolumeSyntax(inputs.version);
   const volumes = inputs.mounts.filter((mount) => mount.Type !== 'tmpfs').map((mount) => volumeEntry(mount, longSyntax, inputs.configFile));
   const tmpfs = inputs.mounts.filter((mount) => mount.Type === 'tmpfs').map((mount) => mount.Target);
-  if (volumes.length > 0) service.volumes = volumes;
+  const ownExtra = inputs.serviceVolumes?.[inputs.service] ?? [];
+  if (volumes.length + ownExtra.length > 0) service.volumes = [...volumes, ...ownExtra];
   if (tmpfs.length > 0) service.tmpfs = tmpfs;
   if (inputs.gpu) {
     service.deploy = { resources: { reservations: { devices: [{ capabilities: ['gpu'] }] } } };
@@ -77,7 +90,12 @@ export function composeOverride(inputs: OverrideInputs): { text: string; namedVo
   const namedVolumes = [...new Set(inputs.mounts.filter((mount) => mount.Type === 'volume' && mount.Source).map((mount) => mount.Source))];
   const document: Record<string, unknown> = {};
   if (inputs.version !== undefined) document.version = inputs.version;
-  document.services = { [inputs.service]: escapeDollars(service) };
+  const services: Record<string, unknown> = {};
+  for (const [name, extra] of Object.entries(inputs.serviceVolumes ?? {})) {
+    if (name !== inputs.service) services[name] = escapeDollars({ volumes: extra });
+  }
+  services[inputs.service] = escapeDollars(service);
+  document.services = services;
   if (namedVolumes.length > 0) {
     document.volumes = Object.fromEntries(namedVolumes.map((name) => [name, { external: inputs.nameExternalVolumes ? { name } : true }]));
   }

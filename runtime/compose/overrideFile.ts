@@ -10,6 +10,7 @@ import { mergeMounts, mergeRunProperties } from '../features/containerProperties
 import { applyHostRequirements } from '../up/hostProperties';
 import type { PreparedImage } from '../up/image';
 import { composeOverride } from './override';
+import { extendedBindOverrides } from './podmanOverride';
 import type { ComposeProject } from './project';
 import { splitCommandWords } from './shellWords';
 import type { ComposeTool } from './tool';
@@ -37,8 +38,12 @@ export interface WriteOverrideOptions {
  * Compose gets the configuration it created the containers with.
  */
 export function overrideFilePath(loaded: LoadedConfig): string {
+  return path.join(overrideFolder(loaded.devcontainerId), 'docker-compose.devcontainer.yml');
+}
+
+function overrideFolder(devcontainerId: string): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'devcontainer-open', 'compose', loaded.devcontainerId, 'docker-compose.devcontainer.yml');
+  return path.join(base, 'devcontainer-open', 'compose', devcontainerId);
 }
 
 /** Returns the kept override file, or undefined when there is none. */
@@ -51,7 +56,12 @@ export async function storedOverrideFile(loaded: LoadedConfig): Promise<string |
 }
 
 export async function removeStoredOverride(loaded: LoadedConfig): Promise<void> {
-  await fs.rm(path.dirname(overrideFilePath(loaded)), { recursive: true, force: true });
+  await removeStoredOverrideOf(loaded.devcontainerId);
+}
+
+/** Removes the kept override file of a configuration known only by its `${devcontainerId}`. */
+export async function removeStoredOverrideOf(devcontainerId: string): Promise<void> {
+  await fs.rm(overrideFolder(devcontainerId), { recursive: true, force: true });
 }
 
 /**
@@ -67,6 +77,7 @@ export async function writeOverrideFile(options: WriteOverrideOptions): Promise<
     toEngineMount(mount, { file: loaded.configFile, jsonPath }),
   );
   const withGpu = await applyHostRequirements(engine, loaded, {});
+  const command = run.entrypoints.length > 0 ? await serviceCommand(engine, project, image.name) : { entrypoint: [], cmd: [] };
 
   const { text, namedVolumes } = composeOverride({
     service: project.service.name,
@@ -82,10 +93,27 @@ export async function writeOverrideFile(options: WriteOverrideOptions): Promise<
     run,
     mounts,
     overrideCommand: config.overrideCommand ?? false,
-    serviceCommand: run.entrypoints.length > 0 ? await serviceCommand(engine, project, image.name) : { entrypoint: [], cmd: [] },
+    serviceCommand: command,
     gpu: (withGpu.HostConfig?.DeviceRequests?.length ?? 0) > 0,
     configFile: loaded.configFile,
     nameExternalVolumes: options.tool.flavor === 'podman-compose',
+    podmanCompose:
+      options.tool.flavor === 'podman-compose'
+        ? {
+            service: project.service.name,
+            file: project.service.file,
+            entrypoint: project.service.entrypoint,
+            command: project.service.command,
+            commandArgv: project.service.command === undefined ? [] : command.cmd,
+          }
+        : undefined,
+    serviceVolumes:
+      options.tool.flavor === 'podman-compose'
+        ? extendedBindOverrides(
+            project.startServices.map((name) => project.model.services.get(name)).filter((service) => service !== undefined),
+            project.model.projectFolder,
+          )
+        : undefined,
   });
 
   for (const name of namedVolumes) {

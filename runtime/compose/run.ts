@@ -31,6 +31,19 @@ export interface ComposeCommandOptions {
  * EnvironmentError with the exit code, the command and the output's tail.
  */
 export async function runCompose(context: ComposeContext, args: string[], options: ComposeCommandOptions = {}): Promise<string> {
+  return (await runComposeWithOutput(context, args, options)).stdout;
+}
+
+/**
+ * Runs a compose command as runCompose does and returns stdout and the
+ * output's last lines with secrets redacted, for checks after a command
+ * that exits 0 although it failed (podman-compose 1.0.3 `up`).
+ */
+export async function runComposeWithOutput(
+  context: ComposeContext,
+  args: string[],
+  options: ComposeCommandOptions = {},
+): Promise<{ stdout: string; outputTail: string; commandLine: string }> {
   const { project } = context;
   const tool = await context.tool();
   const files = [...project.model.files, ...(options.extraFiles ?? [])];
@@ -56,8 +69,8 @@ export async function runCompose(context: ComposeContext, args: string[], option
   });
   logger.debug(`${tool.displayName} ${args[0]} finished in ${Date.now() - started} ms`);
 
+  const tail = redactor.redact(outputTail(result.output));
   if (result.exitCode !== 0) {
-    const tail = redactor.redact(outputTail(result.output));
     throw new EnvironmentError(
       `${tool.displayName} ${args[0]} failed with exit code ${result.exitCode} for compose project "${project.name}". ` +
         (options.advice ? `${options.advice} ` : '') +
@@ -66,7 +79,7 @@ export async function runCompose(context: ComposeContext, args: string[], option
       { endpoint: context.endpoint, status: result.exitCode, outputTail: tail, objectId: project.name },
     );
   }
-  return result.stdout;
+  return { stdout: result.stdout, outputTail: tail, commandLine };
 }
 
 /**

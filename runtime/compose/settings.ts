@@ -19,3 +19,14 @@ export function keepFailedProject(env: NodeJS.ProcessEnv): boolean {
   const value = (env[keepFailedProjectVariable] ?? '').trim().toLowerCase();
   return value === '1' || value === 'true' || value === 'yes';
 }
+
+/**
+ * Returns the effective `shutdownAction` of a configuration. The Dev
+ * Containers specification makes `stopCompose` the default for compose
+ * configurations and `stopContainer` the default for the others.
+ */
+export function effectiveShutdownAction(config: { shutdownAction?: string; dockerComposeFile?: unknown }): 'none' | 'stopContainer' | 'stopCompose' {
+  const action = config.shutdownAction;
+  if (action === 'none' || action === 'stopContainer' || action === 'stopCompose') return action;
+  return config.dockerComposeFile !== undefined ? 'stopCompose' : 'stopContainer';
+}

@@ -135,10 +135,15 @@ async function probe(candidate: Candidate, options: { env: NodeJS.ProcessEnv; si
   }
   if (result.timedOut) return `\`${[candidate.executable, ...candidate.versionArgs].join(' ')}\` timed out`;
   const version = toolVersion(candidate, result.stdout);
-  if (result.exitCode !== 0 || !version) {
-    const tail = outputTail(result.output, 3);
-    return `\`${[candidate.executable, ...candidate.versionArgs].join(' ')}\` exited with code ${result.exitCode}${tail ? ` (${tail.replace(/\n/g, ' ')})` : ''}`;
+  const commandLine = [candidate.executable, ...candidate.versionArgs].join(' ');
+  const tail = outputTail(result.output, 3).replace(/\n/g, ' ');
+  // Without the plugin, `docker` parses `compose version --short` as its own
+  // arguments and rejects the flag.
+  if (candidate.prefixArgs[0] === 'compose' && result.exitCode !== 0 && /unknown flag: --short|'compose' is not a docker command/.test(tail)) {
+    return 'the Docker Compose plugin is not installed (`docker compose` is not a docker command)';
   }
+  if (result.exitCode !== 0) return `\`${commandLine}\` exited with code ${result.exitCode}${tail ? ` (${tail})` : ''}`;
+  if (!version) return `\`${commandLine}\` printed no version number${tail ? ` (output: ${tail})` : ' (no output)'}`;
   return {
     executable: candidate.executable,
     prefixArgs: candidate.prefixArgs,

@@ -1,19 +1,20 @@
 import { parseNameValuePairs } from '../config/nameValue';
 import type { Engine } from '../engine/client';
 import type { ContainerSummary } from '../engine/containers';
-import { configMetadata, type MetadataEntry } from '../config/metadata';
+import { configMetadata, type MetadataEntry, readMetadataLabel } from '../config/metadata';
 import type { LoadedConfig } from '../config/types';
 import { EnvironmentError, messageOf, throwIfAborted } from '../errors';
 import type { LockfileMode } from '../features/lockfile';
 import type { Logger } from '../log';
 import { updateRemoteUserUid } from '../up/uid';
 import { openComposeContext } from './context';
-import { assertRunning, assertSameWorkspace, findMainContainer, runningServices } from './containers';
+import { removeContainer } from '../engine/containers';
+import { removeCreatedSince, snapshotProject, type ProjectSnapshot } from './cleanup';
+import { assertRunning, assertSameWorkspace, belongsToOtherConfig, findMainContainer, projectContainers, runningServices, serviceLabel } from './containers';
 import { prepareServiceImage } from './image';
 import { removeStoredOverride, storedOverrideFile, writeOverrideFile } from './overrideFile';
-import { type ComposeContext, runCompose } from './run';
+import { type ComposeContext, runCompose, runComposeWithOutput } from './run';
 import { keepFailedProject, keepFailedProjectVariable } from './settings';
-import { removeComposeProject } from './teardown';
 import { warnIgnoredProperties } from './workspace';
 
 export interface ComposeUpOptions {
@@ -40,8 +41,10 @@ export interface ComposeUpOptions {
  * container. A running project is reused as it is. A stopped one, or one
  * whose other services are down, is started with the override file it was
  * created with. Otherwise the images are built and the project is created.
- * A project whose creation fails is removed with `down`, unless
- * DEVCONTAINER_COMPOSE_KEEP_FAILED is set.
+ * When that fails, the containers and networks this `up` created are
+ * removed, unless DEVCONTAINER_COMPOSE_KEEP_FAILED is set; what existed
+ * before stays. `--remove-existing-container` removes only the main
+ * container, as the reference CLI does, so other services keep their data.
  */
 export async function acquireComposeContainer(options: ComposeUpOptions): Promise<{ containerId: string; created: boolean }> {
   const { engine, loaded } = options;
@@ -60,8 +63,9 @@ export async function acquireComposeContainer(options: ComposeUpOptions): Promis
     );
   }
   if (existing && options.removeExistingContainer) {
-    logger.info(`Removing the containers of compose project ${project.name}`);
-    await removeComposeProject(context, { engine, anonymousVolumes: false, showOutput: true });
+    // Like the reference CLI's `docker rm -f`: the anonymous volumes stay.
+    logger.info(`Removing container ${existing.id.slice(0, 12)} of service ${project.service.name} in compose project ${project.name}`);
+    await removeContainer(engine, existing.id);
     await removeStoredOverride(loaded);
     existing = undefined;
   }
@@ -87,9 +91,30 @@ async function startExisting(context: ComposeContext, options: ComposeUpOptions,
   }
 
   logger.info(`Starting ${stopped.join(', ')} of compose project ${project.name}`);
+  const changed = configChangedSince(project.loaded, existing);
+  if (changed) {
+    logger.warn(
+      `devcontainer.json changed since container ${existing.id.slice(0, 12)} was created; it starts with its old settings. ` +
+        'Run `up --remove-existing-container` to recreate it with the new ones.',
+    );
+  }
   const override = (await storedOverrideFile(project.loaded)) ?? (await prepareOverride(context, options)).file;
   await runCompose(context, ['up', '-d', '--no-recreate', ...project.startServices], { extraFiles: [override], showOutput: true });
-  await assertRunning(options.engine, project, existing.id);
+  const recreate =
+    `Container ${existing.id.slice(0, 12)} existed already and was started with the settings it was created with` +
+    (changed ? ', which differ from the current devcontainer.json' : '') +
+    '. To apply changes to devcontainer.json or the compose files, run `up --remove-existing-container`, or `down` and then `up`.';
+  await assertRunning(options.engine, project, existing.id, recreate);
+}
+
+/**
+ * Tells whether devcontainer.json's own settings differ from those recorded
+ * in the container's metadata label when it was created.
+ */
+function configChangedSince(loaded: ComposeUpOptions['loaded'], existing: ContainerSummary): boolean {
+  const recorded = readMetadataLabel(existing.labels).at(-1);
+  if (!recorded) return false;
+  return JSON.stringify(recorded) !== JSON.stringify(configMetadata(loaded.config, loaded.raw));
 }
 
 /**
@@ -104,13 +129,13 @@ async function createProject(context: ComposeContext, options: ComposeUpOptions)
   const tool = await context.tool();
   const { file, metadata } = await prepareOverride(context, options);
   throwIfAborted(options.signal);
+  const before = await snapshotProject(options.engine, project.name);
+  const services = await servicesToStart(context, options.engine);
 
   try {
-    await runCompose(context, ['up', '-d', ...project.startServices], {
-      extraFiles: [file],
-      showOutput: true,
-      advice: `Fix the cause the output below names and run \`up\` again; set ${keepFailedProjectVariable}=1 to keep the failed containers for inspection.`,
-    });
+    const advice = `Fix the cause the output below names and run \`up\` again; set ${keepFailedProjectVariable}=1 to keep the failed containers for inspection.`;
+    const result = await runComposeWithOutput(context, ['up', '-d', ...services], { extraFiles: [file], showOutput: true, advice });
+    await assertServicesCreated(context, options.engine, services, result, advice);
     const main = await findMainContainer(options.engine, project);
     if (!main) {
       throw new EnvironmentError(
@@ -126,7 +151,7 @@ async function createProject(context: ComposeContext, options: ComposeUpOptions)
     if (keepFailedProject(options.env ?? process.env)) {
       logger.warn(`Keeping the containers of the failed compose project ${project.name} (${keepFailedProjectVariable} is set).`);
     } else {
-      await takeDown({ ...context, signal: undefined }, options.engine, [file]);
+      await removeCreated(context, options.engine, before);
     }
     throw error;
   }
@@ -155,13 +180,63 @@ async function prepareOverride(context: ComposeContext, options: ComposeUpOption
   return { file, metadata };
 }
 
-async function takeDown(context: ComposeContext, engine: Engine, extraFiles: string[]): Promise<void> {
+/**
+ * Returns the services `up` starts, without those whose container is the dev
+ * container of another configuration sharing the project: Compose would
+ * recreate those without that configuration's override file.
+ */
+async function servicesToStart(context: ComposeContext, engine: Engine): Promise<string[]> {
+  const { project } = context;
+  const owner = { workspaceFolder: project.loaded.workspaceFolder, configFile: project.loaded.configFile };
+  const foreign = new Set(
+    (await projectContainers(engine, project.name))
+      .filter((info) => belongsToOtherConfig(info.Labels, owner))
+      .map((info) => info.Labels?.[serviceLabel] ?? ''),
+  );
+  const skipped = project.startServices.filter((name) => foreign.has(name) && name !== project.service.name);
+  if (skipped.length > 0) {
+    context.logger.child('compose').info(`Leaving ${skipped.join(', ')} as they are: their containers are the dev containers of other configurations`);
+  }
+  return project.startServices.filter((name) => !skipped.includes(name));
+}
+
+/**
+ * Raises when a service of the start set has no container after `up`.
+ * podman-compose 1.0.3 logs a failed `podman create` or `podman run` and
+ * goes on, exiting 0, so only the missing container shows the failure.
+ */
+async function assertServicesCreated(
+  context: ComposeContext,
+  engine: Engine,
+  services: string[],
+  result: { outputTail: string; commandLine: string },
+  advice: string,
+): Promise<void> {
+  const present = new Set((await projectContainers(engine, context.project.name)).map((info) => info.Labels?.[serviceLabel] ?? ''));
+  const missing = services.filter((name) => !present.has(name));
+  if (missing.length === 0) return;
+  const tool = await context.tool();
+  throw new EnvironmentError(
+    `${tool.displayName} up exited with code 0, but created no container for service(s) ${missing.join(', ')} of compose project "${context.project.name}". ` +
+      `${advice} Command: ${result.commandLine}` +
+      (result.outputTail ? `\n${result.outputTail}` : ''),
+    { endpoint: engine.endpoint, objectId: context.project.name, outputTail: result.outputTail },
+  );
+}
+
+/** Removes what a failed `up` created; a failure here is logged, so the error of `up` reaches the user. */
+async function removeCreated(context: ComposeContext, engine: Engine, before: ProjectSnapshot): Promise<void> {
   const logger = context.logger.child('compose');
-  logger.info(`Removing the containers of the failed compose project ${context.project.name}`);
+  const { project } = context;
   try {
-    await removeComposeProject(context, { engine, extraFiles, anonymousVolumes: false });
-    await removeStoredOverride(context.project.loaded);
+    const removed = await removeCreatedSince(engine, before);
+    logger.info(
+      removed.length > 0
+        ? `Removed the ${removed.length} container(s) this failed up created in compose project ${project.name}; containers that existed before stay`
+        : `The failed up created no containers in compose project ${project.name}`,
+    );
+    if (!(await findMainContainer(engine, project))) await removeStoredOverride(project.loaded);
   } catch (error) {
-    logger.warn(`Removing the failed compose project ${context.project.name} failed too: ${messageOf(error)}`);
+    logger.warn(`Removing the containers the failed up created in compose project ${project.name} failed too: ${messageOf(error)}`);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import { up } from '../up/index';
 import { stopContainer } from '../engine/containers';
 import { stopDevContainers } from '../lifetime';
+import { effectiveShutdownAction } from '../compose/settings';
 import { installServer } from './install';
 import { waitForServer } from './ready';
 import { startServer } from './start';
@@ -105,11 +106,11 @@ export async function startBrowserSession(options: BrowserSessionOptions): Promi
     url: `http://127.0.0.1:${forward.localPort}/?tkn=${token}`,
     containerId,
     remainingLifecycle: container.remainingLifecycle,
-    shutdownAction: container.loaded.config.shutdownAction === 'none' ? 'none' : 'stopContainer',
+    shutdownAction: effectiveShutdownAction(container.loaded.config) === 'none' ? 'none' : 'stopContainer',
     close: () => forward.close(),
-    // stopCompose stops the whole project; stopContainer only the dev container.
+    // stopCompose (the default for compose configurations) stops the project; stopContainer only the dev container.
     stopContainer: () =>
-      container.loaded.config.shutdownAction === 'stopCompose'
+      effectiveShutdownAction(container.loaded.config) === 'stopCompose'
         ? stopDevContainers({ workspaceFolder: options.workspaceFolder, configFile: container.configFile, logger: options.logger, engine }).then(() => undefined)
         : stopContainer(engine, containerId),
   };

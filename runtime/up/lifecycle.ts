@@ -3,6 +3,8 @@ import type { DevContainerConfig } from '../config/types';
 import type { MergedMetadata } from '../config/metadata';
 import { type LifecycleContext, readMarkers, runLifecycleCommand, writeMarker } from '../lifecycle/run';
 import { dueMarkers, onceCommands, postStartMarker } from './markers';
+import { execCapture } from '../engine/exec';
+import { inspectContainer } from '../engine/containers';
 
 export interface DueCommandsOptions {
   skipPostAttach: boolean;
@@ -57,6 +59,9 @@ export async function runDueLifecycleCommands(
   if (due.some((name) => !markers.has(name))) {
     for (const name of await readMarkers(context)) markers.add(name);
   }
+  if (due.some((name) => !markers.has(name))) {
+    for (const name of await readReferenceMarkers(context)) markers.add(name);
+  }
   const record = async (name: string) => {
     await writeMarker(context, name);
     markers.add(name);
@@ -89,3 +94,36 @@ export async function runDueLifecycleCommands(
   }
 }
 
+
+/**
+ * Returns the markers of commands that the reference Dev Containers CLI
+ * (0.89) already ran in this container. It writes
+ * `~/.devcontainer/.<command>Marker` in the remote user's home, holding the
+ * container's `Created` time for the once-only commands and `State.StartedAt`
+ * for postStartCommand, and reruns a command when the content differs.
+ */
+// NOTE: the reference CLI writes the markers as the container user, so they
+// are found here only when the remote user has the same home folder.
+async function readReferenceMarkers(context: LifecycleContext): Promise<string[]> {
+  const names = [...onceCommands, 'postStartCommand'];
+  const script = 'for name in "$@"; do printf "%s=%s\\n" "$name" "$(cat "$HOME/.devcontainer/.${name}Marker" 2>/dev/null)"; done';
+  const result = await execCapture(context.engine, context.containerId, {
+    cmd: ['/bin/sh', '-c', script, '-', ...names],
+    user: context.remoteUser,
+  });
+  if (result.exitCode !== 0) return [];
+  const created = (await inspectContainer(context.engine, context.containerId)).Created;
+  const found: string[] = [];
+  for (const line of result.stdout.split('\n')) {
+    const equals = line.indexOf('=');
+    const name = line.slice(0, equals);
+    const content = line.slice(equals + 1).trim();
+    if (equals <= 0 || content === '') continue;
+    if (name === 'postStartCommand') {
+      if (content === context.startedAt) found.push(postStartMarker(context.startedAt));
+    } else if (content === created) {
+      found.push(name);
+    }
+  }
+  return found;
+}

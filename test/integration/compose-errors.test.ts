@@ -56,6 +56,15 @@ describe('compose configuration mistakes', () => {
     assert.match(message, /"dockerComposeFile\[1\]": "local\.yml"/);
   });
 
+  test('compose file that is a folder is named', async () => {
+    const { folder } = composeWorkspace('cmp-folder', {
+      '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: '.', service: 'app' }),
+      '.devcontainer/compose.yml': compose,
+    });
+    const { message } = await failingUp(folder);
+    assert.match(message, /Compose file \S+\/\.devcontainer \(from "dockerComposeFile": "\." in \S+devcontainer\.json\) is a folder/);
+  });
+
   test('unknown service lists the defined ones', async () => {
     const { folder } = composeWorkspace('cmp-service', {
       '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'web' }),

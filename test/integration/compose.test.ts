@@ -157,13 +157,14 @@ describe('compose app and database', () => {
     assert.equal((await servicesOf(project.name)).get('db')?.state, 'running');
   });
 
-  test('rebuild recreates the project and keeps volumes', async () => {
+  test('rebuild recreates only the main container', async () => {
     const before = await servicesOf(project.name);
     const result = await up(folder, ['--remove-existing-container']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.notEqual(result.json.containerId, appId);
     const services = await servicesOf(project.name);
-    assert.notEqual(services.get('db')?.id, before.get('db')?.id);
+    assert.equal(services.get('db')?.id, before.get('db')?.id);
+    assert.equal(services.get('db')?.state, 'running');
     assert.equal(services.size, 2);
     const starts = await exec(folder, ['cat', '/data/starts', '/tmp/post-create.pwd']);
     assert.equal(starts.stdout, 'started\nstarted\nstarted\nstarted\n/workspace\n');

@@ -277,3 +277,135 @@ describe('podman-compose with Docker', () => {
     assert.equal((await new Dockerode().listContainers({ all: true, filters: { label: [`${projectLabel}=${projectName}`] } })).length, 0);
   });
 });
+
+describe('podman-compose override forms', () => {
+  const single = (service: string[]) =>
+    ['services:', '  app:', '    image: busybox', ...service, '  db:', '    image: busybox', '    command: ["sleep", "1000"]', ''].join('\n');
+  const config = JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', overrideCommand: true });
+
+  test('string command with overrideCommand', async () => {
+    const { folder } = podmanWorkspace('pod-strcmd', { '.devcontainer/devcontainer.json': config, '.devcontainer/compose.yml': single(['    command: sleep 1000']) });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const cmdline = await exec(folder, ['sh', '-c', "tr '\\0' ' ' < /proc/1/cmdline"]);
+    assert.match(cmdline.stdout, /^\/bin\/sh -c .*Container started/s);
+  });
+
+  test('string entrypoint with overrideCommand', async () => {
+    const { folder } = podmanWorkspace('pod-strep', {
+      '.devcontainer/devcontainer.json': config,
+      '.devcontainer/compose.yml': single(['    entrypoint: /bin/sh -c "echo boom; exit 4"']),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const cmdline = await exec(folder, ['sh', '-c', "tr '\\0' ' ' < /proc/1/cmdline"]);
+    assert.match(cmdline.stdout, /Container started/);
+  });
+
+  test('list command with overrideCommand is ignored', async () => {
+    const { folder } = podmanWorkspace('pod-listcmd', {
+      '.devcontainer/devcontainer.json': config,
+      '.devcontainer/compose.yml': single(['    command: ["sh", "-c", "echo boom; exit 3"]']),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const running = await exec(folder, ['true']);
+    assert.equal(running.exitCode, 0, running.stderr);
+  });
+
+  test('list entrypoint is rejected up front', async () => {
+    const { folder, projectName } = podmanWorkspace('pod-listep', {
+      '.devcontainer/devcontainer.json': config,
+      '.devcontainer/compose.yml': single(['    entrypoint: ["/bin/sh", "-c", "echo x; exit 4"]']),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 1, result.stderr);
+    const message = String(result.json.message);
+    assert.match(message, /Service "app" in \S+compose\.yml sets "entrypoint" as a list/);
+    assert.match(message, /"overrideCommand": true cannot take effect/);
+    assert.equal((await servicesOf(projectName)).size, 0);
+  });
+
+  test('service that cannot be created fails up', async () => {
+    const { folder, projectName } = podmanWorkspace('pod-noimage', {
+      '.devcontainer/devcontainer.json': config,
+      '.devcontainer/compose.yml': ['services:', '  app:', '    image: busybox', '  db:', '    image: localhost/bcomp-nonexistent-db:latest', ''].join('\n'),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 1, result.stderr);
+    const message = String(result.json.message);
+    assert.match(message, /podman-compose up exited with code 0, but created no container for service\(s\) db/);
+    assert.match(message, /bcomp-nonexistent-db/);
+    assert.equal((await servicesOf(projectName)).size, 0);
+  });
+
+  test('Feature entrypoint runs the list command once', async () => {
+    const { folder } = podmanWorkspace('pod-feature', {
+      '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', features: { './marker': {} } }),
+      '.devcontainer/compose.yml': ['services:', '  app:', '    build: .', '    command: ["sleep", "infinity"]', ''].join('\n'),
+      '.devcontainer/Dockerfile': 'FROM debian:bookworm\n',
+      '.devcontainer/marker/devcontainer-feature.json': JSON.stringify({ id: 'marker', version: '1.0.0', entrypoint: '/usr/local/share/marker-start.sh' }),
+      '.devcontainer/marker/install.sh': [
+        '#!/bin/sh',
+        'set -e',
+        'printf "#!/bin/sh\\necho started > /tmp/marker-started\\n" > /usr/local/share/marker-start.sh',
+        'chmod +x /usr/local/share/marker-start.sh',
+        '',
+      ].join('\n'),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const check = await exec(folder, ['sh', '-c', "cat /tmp/marker-started; tr '\\0' ' ' < /proc/1/cmdline"]);
+    assert.equal(check.exitCode, 0, check.stderr);
+    // The wrapper runs the Feature entrypoint, then execs the service command once.
+    assert.equal(check.stdout, 'started\nsleep infinity ');
+  });
+});
+
+describe('podman-compose extends from another folder', () => {
+  test('bind mount source is the extended file folder', async () => {
+    const { folder } = podmanWorkspace('pod-ext', {
+      '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', overrideCommand: true }),
+      '.devcontainer/compose.yml': ['services:', '  app:', '    extends:', '      file: ../common/base.yml', '      service: base', ''].join('\n'),
+      'common/base.yml': ['services:', '  base:', '    image: busybox', '    volumes:', '      - ./data:/data:ro', ''].join('\n'),
+      'common/data/which.txt': 'beside the extended file\n',
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const seen = await exec(folder, ['cat', '/data/which.txt']);
+    assert.equal(seen.stdout, 'beside the extended file\n', seen.stderr);
+    assert.equal(fs.existsSync(path.join(folder, '.devcontainer', 'data')), false);
+  });
+
+  test('long syntax relative bind is rejected', async () => {
+    const { folder } = podmanWorkspace('pod-extlong', {
+      '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', overrideCommand: true }),
+      '.devcontainer/compose.yml': ['services:', '  app:', '    extends:', '      file: ../common/base.yml', '      service: base', ''].join('\n'),
+      'common/base.yml': ['services:', '  base:', '    image: busybox', '    volumes:', '      - type: bind', '        source: ./data', '        target: /data', ''].join('\n'),
+      'common/data/which.txt': 'beside the extended file\n',
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(String(result.json.message), /bind mount at \/data uses the long syntax with a relative source, which podman-compose 1\.0\.3 resolves against \S+\/\.devcontainer instead/);
+    assert.equal(fs.existsSync(path.join(folder, '.devcontainer', 'data')), false);
+  });
+});
+
+describe('podman compose stop', () => {
+  test('stops containers in parallel', async () => {
+    const { folder, projectName } = podmanWorkspace('pod-stop', {
+      '.devcontainer/devcontainer.json': JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app' }),
+      // PID 1 `sleep` ignores SIGTERM, so each container takes the whole stop timeout.
+      '.devcontainer/compose.yml': ['services:', '  app:', '    image: busybox', '    command: ["sleep", "1000"]', '  db:', '    image: busybox', '    command: ["sleep", "1000"]', ''].join('\n'),
+    });
+    const result = await up(folder);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const started = Date.now();
+    const stop = await runCli(['stop', '--workspace-folder', folder], { env });
+    const elapsedMs = Date.now() - started;
+    assert.equal(stop.exitCode, 0, stop.stderr);
+    assert.equal((await servicesOf(projectName)).get('app')?.state, 'exited');
+    assert.equal((await servicesOf(projectName)).get('db')?.state, 'exited');
+    assert.ok(elapsedMs < 16_000, `stop took ${elapsedMs} ms`);
+  });
+});

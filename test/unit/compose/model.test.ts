@@ -109,6 +109,17 @@ test('model applies extends from another file', () => {
   ]);
   assert.deepEqual(app.envFiles, ['/p/common/base.env']);
   assert.equal(app.file, '/p/.devcontainer/compose.yml');
+  // The rebased binds, which podman-compose 1.0.3 would resolve against the project folder.
+  assert.deepEqual(app.extendedBinds, { short: ['/p/common/seed:/seed:ro'], long: [{ target: '/data', folder: '/p/common' }] });
+});
+
+test('model drops extended binds the service replaces', () => {
+  const base = { file: '/p/common/base.yml', content: { services: { base: { image: 'busybox', volumes: ['./seed:/seed', './keep:/keep'] } } } };
+  const model = mergeComposeFiles(
+    [{ file: '/p/.devcontainer/compose.yml', content: { services: { app: { extends: { file: '../common/base.yml', service: 'base' }, volumes: ['/own:/seed'] } } } }],
+    new Map([[base.file, base]]),
+  );
+  assert.deepEqual(model.services.get('app')?.extendedBinds, { short: ['/p/common/keep:/keep'], long: [] });
 });
 
 test('model rejects extends of a missing file or service', () => {

@@ -116,3 +116,16 @@ test('override rejects colons in short syntax', () => {
   const mounts = [{ Type: 'bind' as const, Source: '/a:b', Target: '/in' }];
   assert.throws(() => composeOverride(inputs({ version: '3.1', mounts })), /short volume syntax .* Raise "version"/);
 });
+
+test('override adds volumes to other services', () => {
+  const document = parse(composeOverride(inputs({ serviceVolumes: { app: ['/p/common/seed:/seed:ro'], db: ['/p/common/data:/data'] } })).text);
+  assert.deepEqual(document.services.db, { volumes: ['/p/common/data:/data'] });
+  assert.deepEqual(document.services.app.volumes, ['/p/common/seed:/seed:ro']);
+});
+
+test('override for podman-compose keeps a string command a string', () => {
+  const podmanCompose = { service: 'app', file: '/w/compose.yml', command: 'sleep 1000', commandArgv: ['sleep', '1000'] };
+  const document = parse(composeOverride(inputs({ overrideCommand: true, podmanCompose })).text);
+  assert.equal(document.services.app.command, '');
+  assert.ok(Array.isArray(document.services.app.entrypoint));
+});

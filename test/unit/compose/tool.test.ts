@@ -46,6 +46,20 @@ test('failing forced tool reports exit code and output', async () => {
   );
 });
 
+test('forced tool without a version number says so', async () => {
+  const echo = fakeTool('echo-compose', 'echo "$@"');
+  await assert.rejects(
+    detectComposeTool({ env: { DEVCONTAINER_COMPOSE_TOOL: echo }, logger: silentLogger() }),
+    /printed no version number \(output: version --short\)/,
+  );
+});
+
+test('docker without the compose plugin is named', async () => {
+  const tools = fs.mkdtempSync(path.join(folder, 'no-plugin-'));
+  fs.writeFileSync(path.join(tools, 'docker'), '#!/bin/sh\necho "unknown flag: --short" >&2\nexit 125\n', { mode: 0o755 });
+  await assert.rejects(detectComposeTool({ env: { PATH: tools }, logger: silentLogger() }), /docker compose: the Docker Compose plugin is not installed/);
+});
+
 test('no tool on PATH lists every candidate', async () => {
   await assert.rejects(detectComposeTool({ env: { PATH: folder }, logger: silentLogger() }), (error: unknown) => {
     assert.ok(error instanceof EnvironmentError);
