@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { connectEngine, type Engine } from './engine/client';
-import { runExec } from './engine/exec';
+import { runExec, type TerminalSize } from './engine/exec';
 import { loadConfig } from './config/load';
 import type { LoadedConfig } from './config/types';
 import { locateContainers } from './locate';
@@ -12,6 +12,8 @@ import { describeRunningContainer } from './up/running';
 export interface ExecInDevContainerOptions {
   workspaceFolder?: string;
   configFile?: string;
+  /** `--mount-workspace-git-root`: whether `up` mounted the workspace's Git root, which moves the workspace folder in the container. Default true. */
+  mountGitRoot?: boolean;
   /** `--container-id`: run in this container instead of the workspace's. */
   containerId?: string;
   /** `--id-label name=value`: find the container by these labels instead. */
@@ -21,6 +23,8 @@ export interface ExecInDevContainerOptions {
   stdout: Writable;
   stderr: Writable;
   tty?: boolean;
+  /** With `tty`: the local terminal whose size the command's TTY follows. */
+  terminal?: TerminalSize;
   /** Extra variables on top of remoteEnv, as `--remote-env NAME=value` gives them. */
   env?: Record<string, string>;
   defaultUserEnvProbe?: UserEnvProbe;
@@ -38,7 +42,7 @@ export async function execInDevContainer(options: ExecInDevContainerOptions): Pr
   const loaded =
     byContainer && options.workspaceFolder === undefined
       ? undefined
-      : await loadConfig({ workspaceFolder: options.workspaceFolder ?? process.cwd(), configFile: options.configFile });
+      : await loadConfig({ workspaceFolder: options.workspaceFolder ?? process.cwd(), configFile: options.configFile, mountGitRoot: options.mountGitRoot });
   const engine = options.engine ?? (await connectEngine({ logger: options.logger }));
 
   const [found] = await locateContainers({ engine, loaded, containerId: options.containerId, idLabels: options.idLabels });
@@ -66,6 +70,7 @@ export async function execInDevContainer(options: ExecInDevContainerOptions): Pr
     workingDir: running.workspaceFolder,
     env: { ...running.remoteEnv, ...(options.env ?? {}) },
     tty: options.tty,
+    terminal: options.terminal,
     stdin: options.stdin,
     stdout: options.stdout,
     stderr: options.stderr,

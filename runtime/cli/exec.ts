@@ -12,6 +12,11 @@ export { splitExecArguments } from './execArguments';
 function execParser(options: string[]) {
   return containerSelectionOptions(commonOptions(yargs(options)))
     .option('remote-env', { type: 'string', array: true, describe: 'NAME=value to set for the command (repeatable)' })
+    .option('mount-workspace-git-root', {
+      type: 'boolean',
+      default: true,
+      describe: 'Whether `up` mounted the Git repository root that contains the workspace folder; sets the folder the command runs in',
+    })
     .option('default-user-env-probe', {
       choices: ['none', 'loginShell', 'interactiveShell', 'loginInteractiveShell'] as const,
       describe: 'userEnvProbe to use when devcontainer.json and the image set none',
@@ -43,6 +48,7 @@ export async function runExecCommand(argv: string[]): Promise<number> {
     return await execInDevContainer({
       workspaceFolder: selectsContainer && !workspaceGiven ? undefined : args['workspace-folder'],
       configFile: configPath(args),
+      mountGitRoot: args['mount-workspace-git-root'],
       containerId: args['container-id'],
       idLabels: args['id-label'],
       command,
@@ -50,6 +56,7 @@ export async function runExecCommand(argv: string[]): Promise<number> {
       stdout: process.stdout,
       stderr: process.stderr,
       tty,
+      terminal: tty ? process.stdout : undefined,
       env: parseKeyValues(args['remote-env'], '--remote-env'),
       defaultUserEnvProbe: args['default-user-env-probe'] as UserEnvProbe | undefined,
       logger,

@@ -21,6 +21,9 @@ export const execValueOptions = new Set([
   '--default-user-env-probe',
 ]);
 
+/** Boolean options of `exec` that may take an explicit `true` or `false`, as yargs reads them. */
+export const execBooleanOptions = new Set(['--mount-workspace-git-root']);
+
 /**
  * Splits `exec` arguments into our options and the command, which starts at
  * the first word that is not an option, so the command's own flags (such as
@@ -36,7 +39,8 @@ export function splitExecArguments(argv: string[]): { options: string[]; command
     if (!word.startsWith('-')) {
       break;
     }
-    index += execValueOptions.has(word) ? 2 : 1;
+    const explicitBoolean = execBooleanOptions.has(word) && (argv[index + 1] === 'true' || argv[index + 1] === 'false');
+    index += execValueOptions.has(word) || explicitBoolean ? 2 : 1;
   }
   return { options: argv.slice(0, index), command: argv.slice(index) };
 }

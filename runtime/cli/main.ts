@@ -8,6 +8,7 @@ import { stopAndDownCommands } from './lifetime';
 import { browseCommand } from './browse';
 import { featuresCommand } from './features';
 import { sshProxyCommand } from './sshProxy';
+import { currentFolderProblem, exitQuietlyOnBrokenPipe } from './processGuards';
 
 /** Version printed by `--version`; kept in step with package.json. */
 const version = '0.1.0';
@@ -44,6 +45,13 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .version(version)
     .parseAsync();
+}
+
+exitQuietlyOnBrokenPipe();
+const folderProblem = currentFolderProblem();
+if (folderProblem !== undefined) {
+  process.stderr.write(`${folderProblem}\n`);
+  process.exit(1);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -41,13 +41,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const raw = parseJsoncObject(text, configFile) as DevContainerConfig;
   validateConfig(raw, text, configFile, { requireContainerSource: options.requireContainerSource });
 
-  return resolveConfig({
+  const loaded = await resolveConfig({
     workspaceFolder,
     configFile,
     raw,
     env: options.env ?? process.env,
     mountGitRoot: options.mountGitRoot,
   });
+  return { ...loaded, text };
 }
 
 async function assertFolder(folder: string): Promise<void> {

@@ -66,6 +66,8 @@ export interface LoadedConfig {
   config: DevContainerConfig;
   /** The configuration exactly as parsed, before substitution. */
   raw: DevContainerConfig;
+  /** The file's text that passed the schema check, without a byte order mark; set by loadConfig only. */
+  text?: string;
   /** Path of the workspace inside the container. */
   containerWorkspaceFolder: string;
   /** The workspace mount as the config or the default gives it; undefined for none. */

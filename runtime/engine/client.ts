@@ -1,6 +1,7 @@
 import Dockerode from 'dockerode';
 import { EnvironmentError, messageOf } from '../errors';
 import type { Logger } from '../log';
+import { type EngineEndpoint, resolveEngineEndpoint } from './endpoint';
 
 /** A connected Engine API client and the endpoint it talks to. */
 export interface Engine {
@@ -18,20 +19,37 @@ export interface ConnectOptions {
 }
 
 /**
- * Opens an Engine API client for DOCKER_HOST (or the default socket). No
- * request is sent yet: the first call reports a missing engine with the
- * endpoint named (see `engineError`), which saves a round trip per command.
+ * Opens an Engine API client for the endpoint that resolveEngineEndpoint
+ * chooses (DOCKER_HOST, then the docker CLI's context, then
+ * /var/run/docker.sock). No request is sent yet: the first call reports a
+ * missing engine with the endpoint named (see `engineError`), which saves a
+ * round trip per command.
  */
 export async function connectEngine(options: ConnectOptions): Promise<Engine> {
   const env = options.env ?? process.env;
-  const host = options.host ?? env.DOCKER_HOST;
-  const endpoint = host && host.length > 0 ? host : 'unix:///var/run/docker.sock';
+  const resolved: EngineEndpoint = options.host ? { host: options.host, source: 'option' } : resolveEngineEndpoint(env);
 
   // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
-  // itself when given no options; an explicit host is passed the same way.
-  const docker = options.host ? new Dockerode(modemOptionsFor(options.host)) : new Dockerode();
+  // itself when given no options. Every other endpoint is passed explicitly,
+  // because without options docker-modem 5 picks ~/.docker/run/docker.sock
+  // whenever that file exists, which the docker CLI does not.
+  const fromEnvironment = resolved.source === 'DOCKER_HOST' && env === process.env;
+  const docker = fromEnvironment ? new Dockerode() : new Dockerode({ ...modemOptionsFor(resolved.host), ...tlsOptionsOf(resolved) });
   omitUnsetQueryParameters(docker);
-  return { docker, endpoint, logger: options.logger.child('engine') };
+  return { docker, endpoint: resolved.host, logger: options.logger.child('engine') };
+}
+
+/**
+ * Maps the TLS files of a tcp:// context to docker-modem options, which
+ * then connects over https.
+ */
+function tlsOptionsOf(endpoint: EngineEndpoint): Dockerode.DockerOptions {
+  const tls = endpoint.tls;
+  if (!tls || !endpoint.host.startsWith('tcp://') || (tls.cert === undefined && tls.ca === undefined)) {
+    return {};
+  }
+  // NOTE: the context's SkipTLSVerify is not applied, so such a context needs a CA file that verifies the engine.
+  return { protocol: 'https', ca: tls.ca, cert: tls.cert, key: tls.key };
 }
 
 type QueryBuilder = (query: Record<string, unknown>) => string;

@@ -2,6 +2,9 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { CancelledError } from '../errors';
 import { type Engine, engineError } from './client';
+import { followTerminalSize, type TerminalSize } from './terminalSize';
+
+export type { TerminalSize } from './terminalSize';
 
 export interface ExecOptions {
   /** argv, run without a shell unless the caller adds one. */
@@ -11,6 +14,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Allocate a pseudo-terminal; output is then one raw stream. */
   tty?: boolean;
+  /** With `tty`: the local terminal whose size the exec's TTY takes at start and on each resize. */
+  terminal?: TerminalSize;
   /** Piped to the process; its end closes the process's stdin. */
   stdin?: Readable;
   stdout?: Writable;
@@ -24,6 +29,7 @@ export async function runExec(engine: Engine, containerId: string, options: Exec
   const stdout = options.stdout ?? new PassThrough().resume();
   const stderr = options.stderr ?? new PassThrough().resume();
 
+  const stopResizing = options.tty && options.terminal ? followTerminalSize(options.terminal, (size) => exec.resize(size)) : () => undefined;
   const onAbort = () => stream.destroy(new CancelledError());
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // An abort while the exec was being created and started fired no event.
@@ -46,6 +52,10 @@ export async function runExec(engine: Engine, containerId: string, options: Exec
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     options.stdin?.unpipe(stream);
+    stopResizing();
+    // The output has ended, so the process has. Stdin it never read may still be queued
+    // on the connection, which would keep the connection open until the engine drops it.
+    stream.destroy();
   }
   if (options.signal?.aborted) {
     throw new CancelledError();
@@ -102,6 +112,8 @@ export async function startExec(
       WorkingDir: options.workingDir,
       Env: options.env ? Object.entries(options.env).map(([name, value]) => `${name}=${value}`) : undefined,
       Tty: options.tty ?? false,
+      // Engine API 1.42 and later size the TTY from the start; older engines ignore the field, so runExec also resizes after the start.
+      ...(options.tty && options.terminal?.rows && options.terminal.columns ? { ConsoleSize: [options.terminal.rows, options.terminal.columns] } : {}),
       AttachStdin: attachStdin,
       AttachStdout: true,
       AttachStderr: true,

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { resolveEngineEndpoint, unixSocketPathOf } from '../engine/endpoint';
 
 /**
  * A minimal Engine API client over a unix socket for the CLI's warm path:
@@ -14,6 +15,16 @@ export class SocketEngine {
 
   /** Sends a request and parses the JSON reply. Raises unless the status is 2xx and the engine is Docker. */
   async request<T>(method: 'GET' | 'POST', requestPath: string, body?: unknown): Promise<T> {
+    const response = await this.checkedRequest(method, requestPath, body);
+    return JSON.parse(decodeBody(response.headers, response.body).toString('utf8')) as T;
+  }
+
+  /** Sends a request whose reply has no body to read, such as an exec resize. Raises as `request` does. */
+  async requestWithoutReply(method: 'GET' | 'POST', requestPath: string): Promise<void> {
+    await this.checkedRequest(method, requestPath, undefined);
+  }
+
+  private async checkedRequest(method: 'GET' | 'POST', requestPath: string, body: unknown): Promise<RawResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const response = await this.send(requestHead(method, requestPath, payload, 'close'), payload, false);
     if (response.status < 200 || response.status > 299) {
@@ -25,7 +36,7 @@ export class SocketEngine {
     if (!server.startsWith('Docker/')) {
       throw new Error(`the engine is not Docker (Server: ${server || 'none'})`);
     }
-    return JSON.parse(decodeBody(response.headers, response.body).toString('utf8')) as T;
+    return response;
   }
 
   /**
@@ -140,20 +151,20 @@ export function decodeBody(headers: Map<string, string>, body: Buffer): Buffer {
 }
 
 /**
- * Returns the engine's unix socket path from DOCKER_HOST (or the default
- * socket), or undefined for an engine the warm path does not reach itself:
- * tcp:// with or without TLS, and ssh://.
+ * Returns the unix socket of the engine that the full runtime would use
+ * (resolveEngineEndpoint: DOCKER_HOST, then the docker CLI's context, then
+ * /var/run/docker.sock), or undefined when the warm path does not reach that
+ * engine itself: tcp:// with or without TLS, ssh://, and a context that
+ * cannot be read, which the full runtime then reports.
  */
 export function socketPathOf(env: NodeJS.ProcessEnv): string | undefined {
-  const host = env.DOCKER_HOST;
-  if (host === undefined || host === '') {
-    return '/var/run/docker.sock';
-  }
-  if (!host.startsWith('unix://')) {
+  let host: string;
+  try {
+    host = resolveEngineEndpoint(env).host;
+  } catch {
     return undefined;
   }
-  const socketPath = host.slice('unix://'.length);
-  return socketPath.startsWith('/') ? socketPath : undefined;
+  return unixSocketPathOf(host);
 }
 
 /** Splits the engine's multiplexed exec output into stdout and stderr frames, as docker-modem's demuxStream does. */

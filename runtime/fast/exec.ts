@@ -5,6 +5,7 @@ import { cliLogger } from '../cli/output';
 import { abortOnSignals } from '../cli/signals';
 import { combineRemoteEnvironment } from '../up/userEnvMerge';
 import type { WarmExecOptions } from './arguments';
+import { followTerminalSize } from '../engine/terminalSize';
 import { demultiplex, SocketEngine } from './engine';
 import { describeWarmContainer, FallbackRequired, openWarmWorkspace } from './workspace';
 
@@ -34,6 +35,8 @@ export async function warmExec(options: WarmExecOptions, socketPath: string): Pr
     WorkingDir: loaded.containerWorkspaceFolder,
     Env: Object.entries({ ...remoteEnv, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
     Tty: tty,
+    // Engine API 1.42 and later size the TTY from the start; older engines ignore the field, so runCommand also resizes after the start.
+    ...(tty && process.stdout.rows && process.stdout.columns ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] } : {}),
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
@@ -52,7 +55,14 @@ async function runCommand(engine: SocketEngine, options: WarmExecOptions, execId
   try {
     if (tty) process.stdin.setRawMode(true);
     const stream = await engine.startExec(execId, { stdin: true, Tty: tty });
-    await pipeUntilEnd(stream, tty, abort.signal);
+    const stopResizing = tty
+      ? followTerminalSize(process.stdout, ({ h, w }) => engine.requestWithoutReply('POST', `/exec/${execId}/resize?h=${h}&w=${w}`))
+      : () => undefined;
+    try {
+      await pipeUntilEnd(stream, tty, abort.signal);
+    } finally {
+      stopResizing();
+    }
     return await waitForExitCode(engine, execId);
   } catch (error) {
     if (isCancellation(error)) return 130;
@@ -89,6 +99,9 @@ async function pipeUntilEnd(stream: Socket, tty: boolean, signal: AbortSignal): 
   } finally {
     signal.removeEventListener('abort', onAbort);
     process.stdin.unpipe(stream);
+    // The command has ended, but stdin the engine never read may still be queued on the
+    // connection, which would keep this process alive until the engine drops it.
+    stream.destroy();
   }
   if (signal.aborted) {
     throw new CancelledError();

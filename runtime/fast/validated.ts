@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DevContainerConfig, LoadedConfig } from '../config/types';
+import type { LoadedConfig } from '../config/types';
 
 /**
  * Digest of the schema validator the bundle contains, set by the build
@@ -16,18 +16,19 @@ function validatorVersion(): string {
 
 /**
  * The last configuration of a workspace that passed the schema check, kept
- * next to the lifecycle marker cache. The check depends on the parsed value
- * alone, so an equal parsed value has the same verdict whatever comments or
- * spacing the file has. The record also keeps the devcontainerId, whose
- * SHA-256 would otherwise load node:crypto on every warm run.
+ * next to the lifecycle marker cache. It stores the file's text, not the
+ * parsed value: a re-serialisation loses what the check rejects, such as a
+ * number out of range (1e400 and null both serialise as null) or a
+ * `__proto__` key. The record also keeps the devcontainerId, whose SHA-256
+ * would otherwise load node:crypto on every warm run.
  */
 interface ValidRecord {
   validator: string;
   workspaceFolder: string;
   configFile: string;
   devcontainerId: string;
-  /** JSON of the parsed devcontainer.json. */
-  config: string;
+  /** The text of devcontainer.json that passed the check, without a byte order mark. */
+  text: string;
 }
 
 /**
@@ -45,15 +46,21 @@ function recordPath(workspaceFolder: string, configFile: string): string {
   return path.join(base, 'devcontainer-open', 'validated', `${hash.toString(16).padStart(8, '0')}.json`);
 }
 
-/** Records that the loaded configuration passed the schema check. */
-export async function recordValidConfig(loaded: Pick<LoadedConfig, 'workspaceFolder' | 'configFile' | 'devcontainerId' | 'raw'>): Promise<void> {
+/**
+ * Records that the loaded configuration passed the schema check. Records
+ * nothing for a configuration without its text (one not read by loadConfig).
+ */
+export async function recordValidConfig(loaded: Pick<LoadedConfig, 'workspaceFolder' | 'configFile' | 'devcontainerId' | 'text'>): Promise<void> {
+  if (loaded.text === undefined) {
+    return;
+  }
   const file = recordPath(loaded.workspaceFolder, loaded.configFile);
   const record: ValidRecord = {
     validator: validatorVersion(),
     workspaceFolder: loaded.workspaceFolder,
     configFile: loaded.configFile,
     devcontainerId: loaded.devcontainerId,
-    config: JSON.stringify(loaded.raw),
+    text: loaded.text,
   };
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -65,11 +72,11 @@ export async function recordValidConfig(loaded: Pick<LoadedConfig, 'workspaceFol
 }
 
 /**
- * Returns the devcontainerId recorded with `raw` when `raw` is the
- * configuration last recorded as valid for this workspace and config file,
- * else undefined.
+ * Returns the devcontainerId recorded with `text` when `text` is the
+ * configuration text last recorded as valid for this workspace and config
+ * file, else undefined.
  */
-export function recordedDevcontainerId(workspaceFolder: string, configFile: string, raw: DevContainerConfig): string | undefined {
+export function recordedDevcontainerId(workspaceFolder: string, configFile: string, text: string): string | undefined {
   let record: Partial<ValidRecord>;
   try {
     record = JSON.parse(fs.readFileSync(recordPath(workspaceFolder, configFile), 'utf8')) as Partial<ValidRecord>;
@@ -80,7 +87,7 @@ export function recordedDevcontainerId(workspaceFolder: string, configFile: stri
     record.validator === validatorVersion() &&
     record.workspaceFolder === workspaceFolder &&
     record.configFile === configFile &&
-    record.config === JSON.stringify(raw) &&
+    record.text === text &&
     typeof record.devcontainerId === 'string';
   return matches ? record.devcontainerId : undefined;
 }

@@ -54,17 +54,18 @@ export async function openWarmWorkspace(engine: SocketEngine, workspaceFolderOpt
 }
 
 async function loadRecordedConfig(workspaceFolder: string, configFile: string): Promise<LoadedConfig> {
-  let raw: DevContainerConfig;
+  let text: string;
   try {
-    const text = fs.readFileSync(configFile, 'utf8').replace(/^\uFEFF/, '');
-    raw = parseJsoncObject(text, configFile) as DevContainerConfig;
+    text = fs.readFileSync(configFile, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new FallbackRequired(`configuration not loaded: ${(error as Error).message}`);
   }
-  const devcontainerId = recordedDevcontainerId(workspaceFolder, configFile, raw);
+  const devcontainerId = recordedDevcontainerId(workspaceFolder, configFile, text);
   if (devcontainerId === undefined) {
     throw new FallbackRequired(`${configFile} has not passed the schema check in this form`);
   }
+  // The text passed the schema check, so it parses.
+  const raw = parseJsoncObject(text, configFile) as DevContainerConfig;
 
   return resolveConfig({ workspaceFolder, configFile, raw, env: process.env, devcontainerId });
 }

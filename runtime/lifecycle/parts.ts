@@ -41,7 +41,9 @@ async function runPart(options: CommandPartsOptions, label: string, command: str
     return;
   }
   const logger = options.logger;
-  logger.info(`Running ${label} from ${options.origin}: ${typeof command === 'string' ? command : JSON.stringify(command)}`);
+  // The command line is not logged: after substitution it can contain values from
+  // ${localEnv:...} or ${containerEnv:...}, such as tokens.
+  logger.info(`Running ${label} from ${options.origin}`);
 
   const tail: string[] = [];
   const output = lineWriter((line) => {

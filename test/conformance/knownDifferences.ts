@@ -50,7 +50,7 @@ export const knownDifferences: KnownDifference[] = [
     ours: ABSENT,
     reference: any,
     verdict: 'intended',
-    reason: 'the reference reports how it would authenticate to OCI registries for Features; ours fetches nothing from registries',
+    reason: 'the reference reports whether its --oci-auth-hardening checks would block a registry credential lookup or redirect (three booleans); ours accepts and ignores that flag, so the same object would report checks that never ran',
   },
   {
     groups: '*',

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { computeDevcontainerId } from '../../runtime/config/substitute';
 import { composeProjectsOf, removeComposeProjects } from '../support/composeProject';
 import { docker, removeWorkspaceContainers } from '../support/engine';
@@ -288,5 +289,168 @@ describe('warm path with compose', () => {
     assert.equal(warm.stdout, full.stdout);
     assert.match(warm.stdout, /^\/workspace\nfrom host\n/);
     assert.match(warm.stdout, /^FROM_REMOTE=r$/m);
+  });
+});
+
+describe('warm and full path agree', () => {
+  const secret = 's3cr3t-fast-value';
+  const config = {
+    image: 'debian:bookworm',
+    remoteEnv: { FOO: 'bar' },
+    postCreateCommand: 'echo ${localEnv:FAST_TEST_SECRET} > /tmp/tok',
+  };
+  const configText = JSON.stringify(config);
+  const folder = makeWorkspace({ '.devcontainer/devcontainer.json': configText }, 'fastagree');
+  const configFile = path.join(folder, '.devcontainer', 'devcontainer.json');
+  workspaces.push(folder);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-agree-'));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  /** Runs a shell line with the CLI as `$CLI`, for pipes and terminals the test cannot give a child directly. */
+  function runShell(line: string, mode: 'report' | 'off', extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 60_000) {
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome, DEVCONTAINER_OPEN_FAST_PATH: mode, CLI: `${process.execPath} ${cliPath}`, ...extraEnv };
+    return runProcess('sh', ['-c', line], { env, timeoutMs });
+  }
+
+  test('lifecycle log leaves out substituted secrets', async () => {
+    const result = await run(['up', '--workspace-folder', folder], 'report', undefined, { FAST_TEST_SECRET: secret });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.ok(!result.stderr.includes(secret), result.stderr);
+    assert.match(result.stderr, /Running postCreateCommand from devcontainer\.json\n/);
+    const token = await run(['exec', '--workspace-folder', folder, 'cat', '/tmp/tok']);
+    assert.equal(token.stdout, `${secret}\n`);
+  });
+
+  test('both paths ignore a Docker Desktop socket file', async () => {
+    // docker-modem prefers $HOME/.docker/run/docker.sock when it exists; the docker CLI does not.
+    const home = path.join(scratch, 'home');
+    fs.mkdirSync(path.join(home, '.docker', 'run'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.docker', 'run', 'docker.sock'), '');
+    for (const mode of ['report', 'off'] as const) {
+      const result = await run(['exec', '--workspace-folder', folder, 'echo', 'reached'], mode, undefined, { HOME: home });
+      assert.equal(result.exitCode, 0, `${mode}: ${result.stderr}`);
+      assert.equal(result.stdout, 'reached\n', mode);
+    }
+  });
+
+  test('both paths follow DOCKER_CONTEXT', async () => {
+    const dockerConfig = path.join(scratch, 'docker-config');
+    const absentSocket = path.join(scratch, 'absent.sock');
+    for (const [name, host] of [['system', 'unix:///var/run/docker.sock'], ['absent', `unix://${absentSocket}`]]) {
+      const meta = path.join(dockerConfig, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
+      fs.mkdirSync(meta, { recursive: true });
+      fs.writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    }
+    const reached = await run(['exec', '--workspace-folder', folder, 'true'], 'report', undefined, { DOCKER_CONFIG: dockerConfig, DOCKER_CONTEXT: 'system' });
+    assert.equal(reached.path, 'taken');
+    assert.equal(reached.exitCode, 0, reached.stderr);
+
+    for (const mode of ['report', 'off'] as const) {
+      const result = await run(['exec', '--workspace-folder', folder, 'true'], mode, undefined, { DOCKER_CONFIG: dockerConfig, DOCKER_CONTEXT: 'absent' });
+      assert.equal(result.exitCode, 1, mode);
+      assert.ok(result.stderr.includes(`Cannot reach the Docker engine at unix://${absentSocket}`), `${mode}: ${result.stderr}`);
+    }
+    // The same context as the current one in config.json.
+    fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ currentContext: 'absent' }));
+    const current = await run(['exec', '--workspace-folder', folder, 'true'], 'report', undefined, { DOCKER_CONFIG: dockerConfig });
+    assert.equal(current.exitCode, 1);
+    assert.ok(current.stderr.includes(`unix://${absentSocket}`), current.stderr);
+  });
+
+  test('exec ends while stdin keeps coming', async () => {
+    for (const mode of ['report', 'off'] as const) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const started = Date.now();
+        const result = await runShell(`yes | $CLI exec --workspace-folder '${folder}' true; echo "exit $?"`, mode, {}, 30_000);
+        assert.match(result.stdout, /exit 0\n$/, `${mode}: ${result.stderr}`);
+        assert.ok(Date.now() - started < 5000, `${mode} took ${Date.now() - started} ms`);
+      }
+    }
+  });
+
+  test('exec sets the terminal size', async () => {
+    for (const mode of ['report', 'off'] as const) {
+      // The sleep lets an engine older than API 1.42, which ignores ConsoleSize, apply the resize after the start.
+      const line = `stty cols 120 rows 30; $CLI exec --workspace-folder '${folder}' sh -c 'sleep 0.5; stty size'`;
+      const result = await runShell(`script -qec "${line}" /dev/null`, mode);
+      // script echoes the end of its input as ^@ before the output.
+      assert.match(result.stdout, /(^|\^@)30 120\r*$/m, `${mode}: ${result.stdout}`);
+    }
+  });
+
+  test('remote-env option wins over remoteEnv', async () => {
+    for (const mode of ['report', 'off'] as const) {
+      const result = await run(['exec', '--workspace-folder', folder, '--remote-env', 'FOO=over', 'sh', '-c', 'echo $FOO'], mode);
+      assert.equal(result.stdout, 'over\n', mode);
+    }
+  });
+
+  test('exec accepts mount-workspace-git-root false', async () => {
+    const result = await run(['exec', '--workspace-folder', folder, '--mount-workspace-git-root', 'false', 'pwd']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, '/workspaces/fastagree\n');
+  });
+
+  test('closed stdout ends exec quietly', async () => {
+    for (const mode of ['report', 'off'] as const) {
+      const result = await runShell(`$CLI exec --workspace-folder '${folder}' seq 1 200000 | head -2`, mode);
+      assert.equal(result.stdout, '1\n2\n', mode);
+      assert.ok(!/EPIPE|Error/.test(result.stderr), `${mode}: ${result.stderr}`);
+    }
+  });
+
+  test('deleted current folder gives a clear error', async () => {
+    for (const mode of ['report', 'off'] as const) {
+      const deletedFolder = path.join(scratch, `deleted-${mode}`);
+      const result = await runShell(`mkdir '${deletedFolder}' && cd '${deletedFolder}' && rmdir '${deletedFolder}' && $CLI up --workspace-folder '${folder}'`, mode);
+      assert.equal(result.exitCode, 1, mode);
+      assert.match(result.stderr, /The current folder cannot be read \(.*uv_cwd\); it was probably deleted/, mode);
+      assert.ok(!result.stderr.includes('    at '), `${mode}: ${result.stderr}`);
+    }
+  });
+
+  test('unwritable cache folder still runs up', async () => {
+    const notAFolder = path.join(scratch, 'cache-file');
+    fs.writeFileSync(notAFolder, '');
+    const result = await runCli(['up', '--workspace-folder', folder], { env: { ...process.env, XDG_CACHE_HOME: notAFolder } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /Running without the dev container lock, because creating .*cache-file\/devcontainer-open\/locks failed/);
+    assert.equal(parseResultLine(result.stdout).outcome, 'success');
+  });
+
+  test('stale lock of a live pid is taken over', async () => {
+    const devcontainerId = computeDevcontainerId({ 'devcontainer.local_folder': folder, 'devcontainer.config_file': configFile });
+    const lock = path.join(cacheHome, 'devcontainer-open', 'locks', devcontainerId);
+    fs.mkdirSync(lock, { recursive: true });
+    // pid 1 always runs; the file's age shows that no `up` refreshes it.
+    fs.writeFileSync(path.join(lock, 'pid'), '1\n');
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(path.join(lock, 'pid'), old, old);
+    const result = await run(['up', '--workspace-folder', folder], 'report', undefined, {});
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /Taking over the lock .* because its owner, pid 1, has not refreshed it/);
+    assert.equal(fs.existsSync(lock), false);
+  });
+
+  test('configuration edits the schema rejects are not served warm', async () => {
+    const recorded = '{"image": "debian:bookworm", "remoteEnv": {"FOO": "bar"}, "hostRequirements": {"cpus": 1e400}}';
+    const edits = [
+      // 1e400 and null both serialise as null.
+      '{"image": "debian:bookworm", "remoteEnv": {"FOO": "bar"}, "hostRequirements": {"cpus": null}}',
+      // A __proto__ key is lost by parsing into a plain object.
+      '{"image": "debian:bookworm", "remoteEnv": {"FOO": "bar"}, "hostRequirements": {"cpus": 1e400}, "__proto__": {"remoteUser": 5}}',
+    ];
+    for (const edited of edits) {
+      fs.writeFileSync(configFile, recorded);
+      const up = await run(['up', '--workspace-folder', folder]);
+      assert.equal(up.exitCode, 0, up.stderr);
+      assert.equal((await run(['exec', '--workspace-folder', folder, 'true'])).path, 'taken');
+
+      fs.writeFileSync(configFile, edited);
+      const result = await run(['exec', '--workspace-folder', folder, 'true']);
+      assert.match(result.path, /has not passed the schema check/, edited);
+      assert.equal(result.exitCode, 1, edited);
+    }
+    fs.writeFileSync(configFile, configText);
   });
 });

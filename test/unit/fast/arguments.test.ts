@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { splitExecArguments } from '../../../runtime/cli/execArguments';
 import { parseWarmExec, parseWarmUp } from '../../../runtime/fast/arguments';
 
 test('warm up reads the accepted options', () => {
@@ -70,4 +71,17 @@ test('warm exec leaves other forms to the full CLI', () => {
   for (const argv of rejected) {
     assert.equal(parseWarmExec(argv), undefined, argv.join(' '));
   }
+});
+
+test('exec split reads explicit booleans', () => {
+  assert.deepEqual(splitExecArguments(['--mount-workspace-git-root', 'false', 'true']), {
+    options: ['--mount-workspace-git-root', 'false'],
+    command: ['true'],
+  });
+  assert.deepEqual(splitExecArguments(['--mount-workspace-git-root', 'ls', '-a']), {
+    options: ['--mount-workspace-git-root'],
+    command: ['ls', '-a'],
+  });
+  // The full CLI resolves the workspace folder with this option.
+  assert.equal(parseWarmExec(['--mount-workspace-git-root', 'false', 'true']), undefined);
 });

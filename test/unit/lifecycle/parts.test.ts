@@ -50,3 +50,15 @@ test('failure names command, origin and exit code', async () => {
     },
   );
 });
+
+test('command line stays out of the log', async () => {
+  const records: LogRecord[] = [];
+  const logger = createLogger('trace', (record) => records.push(record));
+  const runPart = async () => 0;
+  // The text after substitution of ${localEnv:TOKEN}.
+  await runCommandParts({ name: 'postCreateCommand', origin: 'devcontainer.json', command: 'echo s3cr3t-value > /tmp/tok', logger, runPart });
+  await runCommandParts({ name: 'postStartCommand', origin: 'devcontainer.json', command: ['printf', 's3cr3t-value'], logger, runPart });
+  const text = JSON.stringify(records);
+  assert.ok(!text.includes('s3cr3t-value'), text);
+  assert.ok(records.some((record) => record.message === 'Running postCreateCommand from devcontainer.json'));
+});
