@@ -1,7 +1,7 @@
 // Bundles the runtime CLI and the extension (dist/extension.js) with esbuild.
-// The CLI is two files: dist/cli.js, the entry, holds only the warm path of
-// `up` and `exec` (runtime/fast) and loads dist/cli-full.js, the whole CLI,
-// for every other run. Pass --production to minify, --watch to rebuild on
+// The CLI is three files: dist/cli.js, the entry, holds only the warm path of
+// `up` and `exec` (runtime/fast), loads dist/cli-ssh.js for `ssh-proxy`, and
+// loads dist/cli-full.js, the whole CLI, for every other run. Pass --production to minify, --watch to rebuild on
 // change.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
@@ -55,6 +55,12 @@ const builds = [
     ...common,
     entryPoints: ['runtime/cli/main.ts'],
     outfile: 'dist/cli-full.js',
+  },
+  {
+    // `ssh-proxy` on a running container, which dist/cli.js hands over to.
+    ...common,
+    entryPoints: ['runtime/bridge/ssh/warm.ts'],
+    outfile: 'dist/cli-ssh.js',
   },
   {
     ...common,

@@ -1,11 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { messageOf, isCancellation } from '../errors';
 import type { LogLevel } from '../log';
 import { type CommonArgs, commonOptions } from './options';
-import { cliLogger } from './output';
-import { abortOnSignals } from './signals';
 import { configPath } from './up';
 
 export interface SshProxyArgs extends CommonArgs {
@@ -19,39 +14,16 @@ export interface SshProxyArgs extends CommonArgs {
  * disconnects, 1 when the container could not be brought up.
  */
 export async function runSshProxyCommand(args: ArgumentsCamelCase<SshProxyArgs>): Promise<number> {
-  // Claimed first, so nothing written while the modules load reaches the client.
-  const { claimStdio } = await import('../bridge/ssh/stdio');
-  const socket = claimStdio();
-
-  const logFile = args['log-file'] === undefined ? undefined : openSync(path.resolve(args['log-file']), 'a');
-  const write = logFile === undefined ? undefined : (line: string) => void writeSync(logFile, line);
-  const logger = cliLogger(args['log-level'], args['log-format'], write);
-  const abort = abortOnSignals(logger);
-  // OpenSSH sends SIGHUP to its ProxyCommand when it exits.
-  const hangup = new AbortController();
-  const onHangup = () => hangup.abort();
-  process.once('SIGHUP', onHangup);
-  try {
-    if (process.stdin.isTTY) {
-      logger.warn('ssh-proxy speaks SSH on stdin and stdout; run it as an SSH ProxyCommand, not in a terminal.');
-    }
-    const { runSshProxy } = await import('../bridge/ssh/proxy');
-    return await runSshProxy({
-      workspaceFolder: args['workspace-folder'],
-      configFile: configPath(args),
-      socket,
-      logger,
-      signal: AbortSignal.any([abort.signal, hangup.signal]),
-    });
-  } catch (error) {
-    if (isCancellation(error)) return 130;
-    logger.error(messageOf(error));
-    return 1;
-  } finally {
-    abort.dispose();
-    process.off('SIGHUP', onHangup);
-    if (logFile !== undefined) closeSync(logFile);
-  }
+  const { runProxyProcess } = await import('../bridge/ssh/proxyProcess');
+  return runProxyProcess({
+    logLevel: args['log-level'],
+    logFormat: args['log-format'],
+    logFile: args['log-file'],
+    serve: async (socket, logger, signal) => {
+      const { runSshProxy } = await import('../bridge/ssh/proxy');
+      return runSshProxy({ workspaceFolder: args['workspace-folder'], configFile: configPath(args), socket, logger, signal });
+    },
+  });
 }
 
 export function sshProxyCommand(argv: Argv) {

@@ -9,6 +9,8 @@ import { parseWarmExec, parseWarmUp } from './arguments';
 import { socketPathOf } from './engine';
 import { warmExec } from './exec';
 import { warmUp } from './up';
+import { currentFolderProblem, exitQuietlyOnBrokenPipe } from '../cli/processGuards';
+import { requireWithCodeCache } from '../bridge/ssh/codeCache';
 
 /**
  * DEVCONTAINER_OPEN_FAST_PATH: unset to use the warm path where it applies,
@@ -35,6 +37,11 @@ function startWarmPath(argv: string[]): Promise<number> | undefined {
     const options = parseWarmExec(argv.slice(1));
     return options && warmExec(options, socketPath);
   }
+  if (argv[0] === 'ssh-proxy') {
+    // dist/cli-ssh.js is a bundle of its own, so `up` and `exec` do not load ssh2. Failing to load it falls back too.
+    const bundle = () => requireWithCodeCache(path.join(__dirname, 'cli-ssh.js')) as typeof import('../bridge/ssh/warm');
+    return Promise.resolve().then(() => bundle().warmSshProxy(argv.slice(1), socketPath));
+  }
   return undefined;
 }
 
@@ -42,6 +49,13 @@ function runFullCli(reason: string): void {
   report(`full CLI (${reason})`);
   // A runtime path, so esbuild leaves the full CLI in its own file.
   require(path.join(__dirname, 'cli-full.js'));
+}
+
+exitQuietlyOnBrokenPipe();
+const folderProblem = currentFolderProblem();
+if (folderProblem !== undefined) {
+  process.stderr.write(`${folderProblem}\n`);
+  process.exit(1);
 }
 
 const warm = startWarmPath(process.argv.slice(2));

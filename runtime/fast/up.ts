@@ -52,7 +52,7 @@ export async function warmUp(options: WarmUpOptions, socketPath: string): Promis
 }
 
 /** Falls back unless the marker cache shows every due command done and no postAttachCommand is to run. */
-async function checkNothingDue(
+export async function checkNothingDue(
   merged: Parameters<typeof dueMarkers>[0],
   containerId: string,
   startedAt: string,

@@ -106,9 +106,9 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
   /** Environment of every ssh run: the host key and the user-env caches stay in the test folder. */
   const sshEnv = () => ({ ...process.env, XDG_CACHE_HOME: cacheHome });
 
-  function runSsh(args: string[], input?: Buffer | string, command = sshPath): Promise<ProcessResult> {
+  function runSsh(args: string[], input?: Buffer | string, command = sshPath, extraEnv: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(command, command === sshPath ? ['-F', configFile, ...args] : args, { env: sshEnv(), stdio: 'pipe' });
+      const child = spawn(command, command === sshPath ? ['-F', configFile, ...args] : args, { env: { ...sshEnv(), ...extraEnv }, stdio: 'pipe' });
       const stdout: Buffer[] = [];
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -195,6 +195,13 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stdout.toString(), `${remoteUser}\n${remoteWorkspaceFolder}\nfrom remoteEnv\n/bin/bash\n`);
     assert.equal(result.stderr, '');
+  });
+
+  test('later connections take the warm path', async () => {
+    const result = await runSsh(['devcontainer', 'id -un; pwd; printf "%s\n" "$PROXY_TEST_VAR"'], '', sshPath, { DEVCONTAINER_OPEN_FAST_PATH: 'report' });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout.toString(), `${remoteUser}\n${remoteWorkspaceFolder}\nfrom remoteEnv\n`);
+    assert.match(result.stderr, /fast path: taken/);
   });
 
   test('exit status and stderr pass through', async () => {
@@ -505,6 +512,50 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
       assert.equal(result.stdout.toString(), '12 1\n');
     } finally {
       agent.kill('SIGTERM');
+    }
+  });
+
+  test('env values keep quotes and newlines', async () => {
+    const value = "it's \"quoted\"\n$HOME `id` \\ end\n";
+    const client = await connectClient();
+    try {
+      const output = await new Promise<string>((resolve, reject) =>
+        client.exec('printf "%s" "$LC_PROXY_TEST"', { env: { LC_PROXY_TEST: value } }, (error, channel) => {
+          if (error) return reject(error);
+          let text = '';
+          channel.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          channel.on('close', () => resolve(text));
+        }),
+      );
+      assert.equal(output, value);
+    } finally {
+      client.end();
+    }
+  });
+
+  test('sessions after the first on one connection', async () => {
+    const client = await connectClient();
+    const run = (command: string) =>
+      new Promise<{ output: string; exitCode: number }>((resolve, reject) =>
+        client.exec(command, (error, channel) => {
+          if (error) return reject(error);
+          let output = '';
+          let exitCode = -1;
+          channel.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          channel.on('exit', (code: number) => (exitCode = code));
+          channel.on('close', () => resolve({ output, exitCode }));
+        }),
+      );
+    try {
+      // The first session may run in the spare shell, the others in execs of their own.
+      const results = [await run('echo one; exit 3'), ...(await Promise.all([run('echo two'), run('pwd; exit 4')]))];
+      assert.deepEqual(results, [
+        { output: 'one\n', exitCode: 3 },
+        { output: 'two\n', exitCode: 0 },
+        { output: `${remoteWorkspaceFolder}\n`, exitCode: 4 },
+      ]);
+    } finally {
+      client.end();
     }
   });
 

@@ -5,6 +5,7 @@ import { execCapture, startExec, waitForExitCode } from '../../engine/exec';
 import type { Logger } from '../../log';
 import { messageOf } from '../../errors';
 import { pausingWriter } from '../stream';
+import { canUseSpareShell, type SpareShell, spareShellExec, spareShellExports } from './spareShell';
 import type { SshTarget } from './target';
 import sessionShellScript from './session-shell.sh';
 import signalSessionScript from './signal-session.sh';
@@ -27,6 +28,17 @@ export interface SessionProcessOptions {
   /** Variables from `env` requests, on top of remoteEnv. */
   env: Record<string, string>;
   logger: Logger;
+  /** A spare shell to run the request in, used when `canUseSpareShell` allows it and it is still waiting. */
+  spare?: SpareShell;
+}
+
+/** Starts a spare shell for the next session request of the connection. */
+export async function startSpareShell(target: SshTarget): Promise<SpareShell> {
+  const { sessionId, ...settings } = spareShellExec(target);
+  const { exec, stream } = await startExec(target.engine, target.containerId, { ...settings, stdin: new PassThrough() });
+  // An error before a session takes the stream destroys it, and the session then starts a new exec.
+  stream.on('error', () => undefined);
+  return { execId: exec.id, stream, sessionId, exitCode: () => waitForExitCode(target.engine, exec, target.containerId) };
 }
 
 export interface SessionProcess {
@@ -49,20 +61,12 @@ export interface SessionProcess {
 export async function startSessionProcess(options: SessionProcessOptions): Promise<SessionProcess> {
   const { target, channel, pty, logger } = options;
   const tty = pty !== undefined;
-  const sessionId = randomBytes(8).toString('hex');
-  const { exec, stream } = await startExec(target.engine, target.containerId, {
-    cmd: options.argv ?? ['/bin/sh', '-c', sessionShellScript],
-    user: target.remoteUser,
-    workingDir: target.workspaceFolder,
-    env: { ...processEnvironment(options), DEVCONTAINER_SSH_SESSION: sessionId },
-    tty,
-    // The engine attaches stdin only when a stream is given; the channel
-    // writes to the exec's stream directly.
-    stdin: new PassThrough(),
-  });
+  const { execId, stream, sessionId, exitCode: readExitCode, resize } = await startOrReuse(options);
 
   connectInput(channel, stream, tty);
   const outputDone = connectOutput(target, channel, stream, tty);
+  // The warm path's engine client (runtime/fast/engine.ts) hands a spare shell's stream over paused.
+  stream.resume();
 
   let exited = false;
   const finished = (async () => {
@@ -71,8 +75,8 @@ export async function startSessionProcess(options: SessionProcessOptions): Promi
     if (channel.destroyed || !channel.writable) {
       return;
     }
-    const exitCode = await waitForExitCode(target.engine, exec, target.containerId);
-    logger.debug(`Process ${exec.id.slice(0, 12)} exited with ${exitCode}`);
+    const exitCode = await readExitCode();
+    logger.debug(`Process ${execId.slice(0, 12)} exited with ${exitCode}`);
     await flushed(channel);
     await flushed(channel.stderr);
     channel.exit(exitCode);
@@ -108,13 +112,47 @@ export async function startSessionProcess(options: SessionProcessOptions): Promi
   return {
     resize(columns, rows) {
       if (!tty || exited) return;
-      exec.resize({ w: columns, h: rows }).catch((error: unknown) => {
-        logger.debug(`Resizing the terminal of exec ${exec.id.slice(0, 12)} failed: ${messageOf(error)}`);
+      resize(columns, rows).catch((error: unknown) => {
+        logger.debug(`Resizing the terminal of exec ${execId.slice(0, 12)} failed: ${messageOf(error)}`);
       });
     },
     signal: (name) => sendSignal(name, 'leader'),
     hangUp: hangUpOnce,
     finished,
+  };
+}
+
+interface StartedProcess extends SpareShell {
+  resize(columns: number, rows: number): Promise<void>;
+}
+
+/** Hands the request to the spare shell when it can run it and still waits, else starts a new exec. */
+async function startOrReuse(options: SessionProcessOptions): Promise<StartedProcess> {
+  const { target, spare } = options;
+  if (spare && canUseSpareShell(options) && !spare.stream.destroyed && !spare.stream.readableEnded) {
+    options.logger.debug(`Running the request in spare shell ${spare.execId.slice(0, 12)}`);
+    spare.stream.write(`${spareShellExports(options.env, options.command)}\n`);
+    // A spare shell has no TTY to resize.
+    return { ...spare, resize: () => Promise.resolve() };
+  }
+  spare?.stream.destroy();
+  const sessionId = randomBytes(8).toString('hex');
+  const { exec, stream } = await startExec(target.engine, target.containerId, {
+    cmd: options.argv ?? ['/bin/sh', '-c', sessionShellScript],
+    user: target.remoteUser,
+    workingDir: target.workspaceFolder,
+    env: { ...processEnvironment(options), DEVCONTAINER_SSH_SESSION: sessionId },
+    tty: options.pty !== undefined,
+    // The engine attaches stdin only when a stream is given; the channel
+    // writes to the exec's stream directly.
+    stdin: new PassThrough(),
+  });
+  return {
+    execId: exec.id,
+    stream,
+    sessionId,
+    exitCode: () => waitForExitCode(target.engine, exec, target.containerId),
+    resize: (columns, rows) => exec.resize({ w: columns, h: rows }),
   };
 }
 

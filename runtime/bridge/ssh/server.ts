@@ -1,9 +1,12 @@
 import type { Duplex } from 'node:stream';
 import { type Connection, Server } from 'ssh2';
+import { messageOf } from '../../errors';
 import type { Logger } from '../../log';
 import { openAgentChannel } from './agent';
 import { relayAgentForwarding } from './agentRelay';
+import { startSpareShell } from './process';
 import { serveSession } from './session';
+import type { SpareShell } from './spareShell';
 import type { SshTarget } from './target';
 import { serveDirectTcpip } from './tcpip';
 
@@ -27,6 +30,11 @@ export interface SshServerOptions {
    * socket relay forwards the agent and sets SSH_AUTH_SOCK (see agentRelay.ts).
    */
   onAgentForwarding?: (openAgentStream: () => Promise<Duplex>) => void;
+  /**
+   * A spare shell the caller started. Without it, one starts through the
+   * engine client once `target` resolves.
+   */
+  spareShell?: Promise<SpareShell | undefined>;
 }
 
 /**
@@ -48,6 +56,19 @@ export function serveSsh(options: SshServerOptions): Promise<void> {
       const openAgentStream = () => openAgentChannel(connection);
       const agent = options.onAgentForwarding ? undefined : relayAgentForwarding({ openAgentStream, logger, track });
 
+      // The spare shell starts while the handshake goes on, for the first
+      // session request that it can run.
+      let spare: Promise<SpareShell | undefined> | undefined = (options.spareShell ?? options.target.then(startSpareShell)).catch((error: unknown) => {
+        logger.debug(`Starting a spare shell failed: ${messageOf(error)}`);
+        return undefined;
+      });
+      track(() => void spare?.then((shell) => shell?.stream.destroy()));
+      const takeSpareShell = () => {
+        const taken = spare ?? Promise.resolve(undefined);
+        spare = undefined;
+        return taken;
+      };
+
       connection.on('authentication', (context) => {
         logger.debug(`Accepting ${context.method} authentication for ${context.username}`);
         context.accept();
@@ -62,6 +83,7 @@ export function serveSsh(options: SshServerOptions): Promise<void> {
           openAgentStream,
           agent,
           track,
+          takeSpareShell,
         });
       });
 

@@ -6,7 +6,9 @@
 #   DEVCONTAINER_SSH_COMMAND  the exec request's command; unset for a shell
 #   DEVCONTAINER_SSH_COLUMNS, DEVCONTAINER_SSH_ROWS
 #                             the pseudo-terminal's size, set with a pty-req
-# These three are removed before the shell starts. A user without a shell
+#   DEVCONTAINER_SSH_SPARE    set for a spare shell, which starts before its
+#                             request arrives (runtime/bridge/ssh/spareShell.ts)
+# These four are removed before the shell starts. A user without a shell
 # entry, or with nologin or false as its shell, gets /bin/sh.
 
 uid=$(id -u)
@@ -27,6 +29,19 @@ esac
 export SHELL="$user_shell"
 if [ -n "$user_name" ]; then
   export USER="$user_name" LOGNAME="$user_name"
+fi
+
+# A spare shell has looked the user up already and now waits for its request:
+# one line of shell code on stdin that exports the request's variables (env
+# requests and DEVCONTAINER_SSH_COMMAND), with newlines in values written as
+# $nl. Stdin ending first means no request came.
+if [ -n "${DEVCONTAINER_SSH_SPARE:-}" ]; then
+  unset DEVCONTAINER_SSH_SPARE
+  nl='
+'
+  IFS= read -r request_exports || exit 0
+  eval "$request_exports"
+  unset request_exports nl
 fi
 
 # The engine's exec resize can land after the shell read the size, so the

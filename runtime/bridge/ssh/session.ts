@@ -6,6 +6,7 @@ import type { Logger } from '../../log';
 import type { AgentForwarding } from './agentRelay';
 import { acceptsEnvName } from './environment';
 import { type PtyRequest, type SessionProcess, startSessionProcess } from './process';
+import type { SpareShell } from './spareShell';
 import { sftpServerPath } from './sftp';
 import type { SshTarget } from './target';
 
@@ -19,6 +20,8 @@ export interface SessionContext {
   agent?: AgentForwarding;
   /** Registers a cleanup that runs when the SSH connection closes, and returns its removal. */
   track(close: () => void | Promise<void>): () => void;
+  /** Takes the connection's spare shell (see SpareShell); undefined once taken or when it failed to start. */
+  takeSpareShell?(): Promise<SpareShell | undefined>;
 }
 
 /** Exit status sent when the proxy itself fails to run a request, as sshd's 255. */
@@ -92,7 +95,8 @@ export function serveSession(session: Session, context: SessionContext): void {
         const agentSocket = await context.agent.socketPath(target);
         if (agentSocket !== undefined) env.SSH_AUTH_SOCK = agentSocket;
       }
-      running = await startRequest(channel, target, { ...request, env, pty }, logger);
+      const spare = request.kind === 'sftp' ? undefined : await context.takeSpareShell?.();
+      running = await startRequest(channel, target, { ...request, env, pty, spare }, logger);
       if (pendingSize) running.resize(pendingSize.columns, pendingSize.rows);
       const untrack = context.track(running.hangUp);
       try {
@@ -142,6 +146,7 @@ interface RunRequest {
 interface StartOptions extends RunRequest {
   env: Record<string, string>;
   pty?: PtyRequest;
+  spare?: SpareShell;
 }
 
 async function startRequest(channel: ServerChannel, target: SshTarget, request: StartOptions, logger: Logger): Promise<SessionProcess> {
@@ -153,7 +158,7 @@ async function startRequest(channel: ServerChannel, target: SshTarget, request: 
   if (request.kind === 'exec' && request.command !== undefined && isLegacyScp(request.command)) {
     await checkScpInstalled(target);
   }
-  return startSessionProcess({ ...common, command: request.command, pty: request.pty });
+  return startSessionProcess({ ...common, command: request.command, pty: request.pty, spare: request.spare });
 }
 
 /** True for the command OpenSSH's `scp -O` runs on the remote side: `scp -t` or `scp -f`. */
