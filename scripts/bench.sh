@@ -9,4 +9,4 @@ bash scripts/setup/engine.sh
 bash scripts/setup/base-images.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 node scripts/build.mjs --production
-node --import tsx scripts/bench.ts
+node --import tsx --import ./test/support/textAssets.mjs scripts/bench.ts
