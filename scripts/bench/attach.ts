@@ -22,25 +22,29 @@ export interface AttachRow {
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** Measures both attach rows on an image workspace; the caller removes its container. */
+/** Measures both attach rows on an image workspace, and removes its container and server volume. */
 export async function measureAttach(workspace: string, runs: number): Promise<AttachRow[]> {
-  return [await measureServerStart(workspace, runs), measureSshTrue(workspace, runs)];
+  const ssh = measureSshTrue(workspace, runs);
+  return [await measureServerStart(workspace, runs), ssh];
 }
 
 /**
  * Times a window reload with the server stopped. Each run stops the server
- * the previous run started, then prepares it again: up on the running container, finding the
- * server already copied, starting it, and one HTTP request through an exec
- * stream. The first, untimed run fills the host cache and the volume.
+ * the previous run started, then prepares it again: up on the running
+ * container, finding the server already copied, starting it, and one HTTP
+ * request through an exec stream. The first, untimed run fills the host
+ * cache. The container and the volume are removed at the end.
  */
 async function measureServerStart(workspace: string, runs: number): Promise<AttachRow> {
   const fixture = await makeServerFixture();
   const cacheFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-server-cache-'));
   const logger = silentLogger();
   const engine = await connectEngine({ logger });
+  // A volume of its own, removed afterwards, so the run leaves the default one alone.
+  const volume = `devcontainer-open-bench-editor-servers-${process.pid}`;
   const samples: number[] = [];
   try {
-    const options = { workspaceFolder: workspace, clientProductPath: fixture.clientProductPath, cacheFolder, logger };
+    const options = { workspaceFolder: workspace, clientProductPath: fixture.clientProductPath, cacheFolder, editorServerVolume: volume, logger };
     const first = await prepareEditorServer(options);
     await first.close();
     for (let run = 0; run < runs; run++) {
@@ -63,6 +67,12 @@ async function measureServerStart(workspace: string, runs: number): Promise<Atta
   } finally {
     await fixture.dispose();
     fs.rmSync(cacheFolder, { recursive: true, force: true });
+    // The volume can go only once no container uses it.
+    const containers = await engine.docker.listContainers({ all: true, filters: { label: [`devcontainer.local_folder=${workspace}`] } });
+    for (const container of containers) {
+      await engine.docker.getContainer(container.Id).remove({ force: true });
+    }
+    await engine.docker.getVolume(volume).remove().catch(() => undefined);
   }
   return { scenario: 'container running → editor server responds', samples };
 }
