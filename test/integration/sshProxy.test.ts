@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Client, type ClientChannel } from 'ssh2';
 import * as tar from 'tar-stream';
-import { cliPath } from '../support/cli';
+import { cliPath, runProcess } from '../support/cli';
 import { containersOf, docker, removeWorkspaceContainers } from '../support/engine';
 
 const sshPath = '/usr/bin/ssh';
@@ -95,12 +95,44 @@ async function httpGet(port: number, urlPath: string): Promise<Buffer> {
   return response.subarray(headerEnd + 4);
 }
 
+/** Counts the container's processes whose command line starts with `prefix`. */
+async function countProcesses(containerId: string, prefix: string): Promise<number> {
+  const exec = await docker.getContainer(containerId).exec({
+    Cmd: ['/bin/sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " <"$p/cmdline" 2>/dev/null; echo; done | grep -c -F -x -e "$1" || true', '-', `${prefix} `],
+    User: 'root',
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.demuxStream(stream, { write: (chunk: Buffer) => chunks.push(chunk) } as unknown as NodeJS.WritableStream, process.stderr);
+    stream.on('end', () => resolve());
+    stream.on('error', reject);
+  });
+  return Number(Buffer.concat(chunks).toString().trim());
+}
+
+/** Polls `countProcesses` until it returns `expected` or `timeoutMs` passes, and returns the last count. */
+async function waitForProcessCount(containerId: string, prefix: string, expected: number, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await countProcesses(containerId, prefix);
+    if (count === expected || Date.now() > deadline) return count;
+    await delay(200);
+  }
+}
+
 describe('ssh-proxy', { timeout: 600_000 }, () => {
   let root = '';
   let folder = '';
   let configFile = '';
   let cacheHome = '';
   let containerId = '';
+  /** A second workspace, with a postAttachCommand that never ends. */
+  let attachFolder = '';
+  /** A workspace whose image build takes minutes. */
+  let slowFolder = '';
   const children: ChildProcess[] = [];
 
   /** Environment of every ssh run: the host key and the user-env caches stay in the test folder. */
@@ -178,6 +210,8 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
       for (const pipe of child.stdio) pipe?.destroy();
     }
     if (folder) await removeWorkspaceContainers(folder);
+    if (attachFolder) await removeWorkspaceContainers(attachFolder);
+    if (slowFolder) await removeWorkspaceContainers(slowFolder);
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -384,7 +418,9 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
     fs.writeFileSync(local, data);
     const upload = await runSsh([`-F`, configFile, local, 'devcontainer:uploaded.bin'], '', '/usr/bin/scp');
     assert.equal(upload.exitCode, 0, upload.stderr);
-    assert.equal(sha256(fs.readFileSync(path.join(folder, 'uploaded.bin'))), sha256(data));
+    // A relative path resolves against the remote user's home folder, as with sshd.
+    const inHome = await runSsh(['devcontainer', 'sha256sum ~/uploaded.bin']);
+    assert.equal(inHome.stdout.toString().split(' ')[0], sha256(data), inHome.stderr);
 
     const back = path.join(root, 'downloaded.bin');
     const download = await runSsh([`-F`, configFile, 'devcontainer:uploaded.bin', back], '', '/usr/bin/scp');
@@ -406,7 +442,8 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout.toString(), /sftp-put\.txt/);
     assert.equal(fs.readFileSync(back, 'utf8'), 'sent through sftp\n');
-    assert.equal(fs.readFileSync(path.join(folder, 'sftp-put.txt'), 'utf8'), 'sent through sftp\n');
+    const inHome = await runSsh(['devcontainer', 'cat ~/sftp-put.txt']);
+    assert.equal(inHome.stdout.toString(), 'sent through sftp\n', inHome.stderr);
   });
 
   test('scp -O explains a missing scp', async () => {
@@ -584,6 +621,155 @@ describe('ssh-proxy', { timeout: 600_000 }, () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stderr, '');
     assert.match(fs.readFileSync(logFile, 'utf8'), /debug ssh: exec request/);
+  });
+
+  test('connection does not wait for postAttachCommand', async () => {
+    attachFolder = path.join(root, 'attach');
+    fs.mkdirSync(path.join(attachFolder, '.devcontainer'), { recursive: true });
+    fs.writeFileSync(path.join(attachFolder, '.devcontainer', 'devcontainer.json'), JSON.stringify({ image: 'debian:bookworm', postAttachCommand: 'sleep 301' }));
+    const proxyCommand = `ProxyCommand "${process.execPath}" "${cliPath}" ssh-proxy --workspace-folder "${attachFolder}"`;
+    // The first run creates the container on the full path, the second takes the warm path.
+    for (let run = 0; run < 2; run++) {
+      const result = await runProcess(sshPath, ['-F', configFile, '-o', proxyCommand, '-l', 'root', 'devcontainer', 'echo ran'], {
+        env: sshEnv(),
+        timeoutMs: 90_000,
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout, 'ran\n');
+    }
+    const [info] = await containersOf(attachFolder);
+    assert.equal(await countProcesses(info.Id, 'sleep 301'), 0);
+  });
+
+  test('killed client ends the command without a crash', async () => {
+    const client = spawn(sshPath, ['-F', configFile, 'devcontainer', 'cat /dev/zero'], { env: sshEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(client);
+    let stderr = '';
+    client.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The proxy inherits ssh's stderr, so the pipe closes when the proxy exits.
+    const proxyExited = new Promise<void>((resolve) => client.stderr.on('close', () => resolve()));
+    await new Promise<void>((resolve) => client.stdout.once('data', () => resolve()));
+    client.kill('SIGKILL');
+    client.stdout.destroy();
+    await Promise.race([proxyExited, delay(20_000)]);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+    assert.equal(await waitForProcessCount(containerId, 'cat /dev/zero', 0), 0);
+  });
+
+  test('closed client output ends the command', async () => {
+    const script = `"${sshPath}" -F "${configFile}" devcontainer 'cat /dev/zero' </dev/null | head -c 1000 | wc -c`;
+    const result = await runProcess('/bin/sh', ['-c', script], { env: sshEnv(), timeoutMs: 30_000 });
+    assert.equal(result.stdout.trim(), '1000');
+    assert.equal(await waitForProcessCount(containerId, 'cat /dev/zero', 0), 0);
+  });
+
+  test('scp and sftp paths start in the home folder', async () => {
+    const source = path.join(root, 'home-source');
+    fs.writeFileSync(source, 'home copy\n');
+    for (const destination of ['devcontainer:', 'devcontainer:~/tilde-copy', 'devcontainer:relative-copy']) {
+      const result = await runProcess('/usr/bin/scp', ['-F', configFile, source, destination], { env: sshEnv(), timeoutMs: 60_000 });
+      assert.equal(result.exitCode, 0, `${destination}: ${result.stderr}`);
+    }
+    const listed = await runSsh(['devcontainer', 'cd && cat home-source tilde-copy relative-copy']);
+    assert.equal(listed.stdout.toString(), 'home copy\n'.repeat(3), listed.stderr);
+
+    const fetched = path.join(root, 'fetched-profile');
+    const result = await runProcess('/usr/bin/scp', ['-F', configFile, 'devcontainer:~/.profile', fetched], { env: sshEnv(), timeoutMs: 60_000 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.ok(fs.statSync(fetched).size > 0);
+  });
+
+  test('unusable cache folder names the host key', async () => {
+    const regularFile = path.join(root, 'regular-file');
+    fs.writeFileSync(regularFile, '');
+    const result = await runProcess(process.execPath, [cliPath, 'ssh-proxy', '--workspace-folder', folder], {
+      env: { ...process.env, XDG_CACHE_HOME: path.join(regularFile, 'cache') },
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /SSH host key .*regular-file\/cache/);
+    assert.doesNotMatch(result.stderr, /AbortError|Unhandled/);
+  });
+
+  test('log file in a missing folder fails in one line', async () => {
+    const logFile = path.join(root, 'missing', 'proxy.log');
+    const result = await runProcess(process.execPath, [cliPath, 'ssh-proxy', '--workspace-folder', folder, '--log-file', logFile], {
+      env: sshEnv(),
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /opening the log file .*missing\/proxy\.log failed/);
+  });
+
+  test('signal death reaches the client as exit-signal', async () => {
+    const result = await runSsh(['devcontainer', 'kill -TERM $$']);
+    assert.equal(result.exitCode, 255, result.stderr);
+    const plain = await runSsh(['devcontainer', 'exit 7']);
+    assert.equal(plain.exitCode, 7);
+  });
+
+  test('sessions set SSH variables and -bash', async () => {
+    const exec = await runSsh(['devcontainer', 'printf "%s|%s\\n" "$SSH_CONNECTION" "$SSH_CLIENT"']);
+    assert.equal(exec.stdout.toString(), '127.0.0.1 0 127.0.0.1 22|127.0.0.1 0 22\n', exec.stderr);
+    const tty = await runSsh(['-tt', 'devcontainer', 'echo "tty=$SSH_TTY"']);
+    assert.match(tty.stdout.toString(), /tty=\/dev\/pts\/\d+/);
+    const shell = await runSsh(['-tt', 'devcontainer'], 'echo "zero=$0"; exit\n');
+    assert.match(shell.stdout.toString(), /zero=-bash/);
+  });
+
+  test('slow build shows progress and takes Ctrl-C', { timeout: 120_000 }, async () => {
+    slowFolder = path.join(root, 'slow');
+    fs.mkdirSync(path.join(slowFolder, '.devcontainer'), { recursive: true });
+    // The random value makes each run miss the build cache.
+    fs.writeFileSync(path.join(slowFolder, '.devcontainer', 'Dockerfile'), `FROM debian:bookworm\nRUN echo ${randomBytes(6).toString('hex')} && sleep 90\n`);
+    fs.writeFileSync(path.join(slowFolder, '.devcontainer', 'devcontainer.json'), JSON.stringify({ build: { dockerfile: 'Dockerfile' } }));
+    const proxyCommand = `ProxyCommand "${process.execPath}" "${cliPath}" ssh-proxy --workspace-folder "${slowFolder}"`;
+    const client = spawn(sshPath, ['-F', configFile, '-o', proxyCommand, '-l', 'root', '-tt', 'devcontainer'], { env: sshEnv(), stdio: 'pipe' });
+    children.push(client);
+    let output = '';
+    client.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    client.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number>((resolve) => client.on('exit', (code) => resolve(code ?? -1)));
+
+    for (let attempt = 0; attempt < 100 && !output.includes('Bringing up the dev container'); attempt++) await delay(100);
+    assert.match(output, /Bringing up the dev container for .*slow; building or starting it/);
+
+    client.stdin.write('\x03');
+    const exitCode = await Promise.race([exited, delay(30_000).then(() => 'still running')]);
+    assert.equal(exitCode, 255, output);
+    assert.match(output, /Interrupted \(Ctrl-C\)/);
+  });
+
+  test('Ctrl-C in a terminal exits 130 at once', { timeout: 60_000 }, async () => {
+    for (const typed of ['', 'a typed line\n']) {
+      // script(1) gives the proxy a terminal, where Ctrl-C sends SIGINT.
+      const command = `"${process.execPath}" "${cliPath}" ssh-proxy --workspace-folder "${folder}"`;
+      const terminal = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { env: sshEnv(), stdio: 'pipe' });
+      children.push(terminal);
+      let output = '';
+      terminal.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number>((resolve) => terminal.on('exit', (code) => resolve(code ?? -1)));
+      for (let attempt = 0; attempt < 100 && !output.includes('not in a terminal'); attempt++) await delay(100);
+      if (typed !== '') terminal.stdin.write(typed);
+      await delay(500);
+      const started = Date.now();
+      terminal.stdin.write('\x03');
+      const exitCode = await Promise.race([exited, delay(8_000).then(() => 'still running')]);
+      assert.equal(exitCode, 130, `typed ${JSON.stringify(typed)}: ${output}`);
+      assert.ok(Date.now() - started < 5_000, `typed ${JSON.stringify(typed)}: exit took ${Date.now() - started} ms`);
+    }
+  });
+
+  test('restart prunes the user-env cache', async () => {
+    const cacheFolder = path.join(cacheHome, 'devcontainer-open', 'user-env');
+    // Cache file names are CONTAINER-STARTEDAT-PROBE-USER.json.
+    const starts = () => new Set(fs.readdirSync(cacheFolder).filter((name) => name.startsWith(containerId.slice(0, 24))).map((name) => name.split('-')[1]));
+    assert.equal(starts().size, 1);
+    await docker.getContainer(containerId).stop({ t: 0 });
+    const result = await runSsh(['devcontainer', 'true']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(starts().size, 1);
   });
 
   test('ssh true takes a fraction of a second', async (t) => {

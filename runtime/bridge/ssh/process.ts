@@ -5,6 +5,7 @@ import { execCapture, startExec, waitForExitCode } from '../../engine/exec';
 import type { Logger } from '../../log';
 import { messageOf } from '../../errors';
 import { pausingWriter } from '../stream';
+import { signalOfExitCode } from './exitSignal';
 import { canUseSpareShell, type SpareShell, spareShellExec, spareShellExports } from './spareShell';
 import type { SshTarget } from './target';
 import sessionShellScript from './session-shell.sh';
@@ -79,7 +80,14 @@ export async function startSessionProcess(options: SessionProcessOptions): Promi
     logger.debug(`Process ${execId.slice(0, 12)} exited with ${exitCode}`);
     await flushed(channel);
     await flushed(channel.stderr);
-    channel.exit(exitCode);
+    // OpenSSH's client exits with 255 after an exit-signal, as for sshd's
+    // report of a process that a signal ended.
+    const signal = signalOfExitCode(exitCode);
+    if (signal === undefined) {
+      channel.exit(exitCode);
+    } else {
+      channel.exit(signal, false, '');
+    }
     channel.end();
   })();
 

@@ -20,7 +20,7 @@ export interface SshProxyOptions {
  * Serves SSH on `socket` for a workspace's dev container until the client
  * disconnects. The container is brought up with `up` (its default options,
  * so it is the container `up` gives, reused when running) while the SSH
- * handshake goes on. Resolves with 0 after a normal end, and 1 when the
+ * handshake goes on, without postAttachCommand. Resolves with 0 after a normal end, and 1 when the
  * container could not be brought up.
  */
 export function runSshProxy(options: SshProxyOptions): Promise<number> {
@@ -33,6 +33,10 @@ async function bringUp(options: SshProxyOptions, signal: AbortSignal): Promise<S
     configFile: options.configFile,
     logger: options.logger,
     signal,
+    // A connection never waits for postAttachCommand: it may run for the
+    // life of the container, and Remote-SSH opens several connections per
+    // window, which would each start a copy. `up` and the extension's attach run it.
+    skipPostAttach: true,
   });
   // Lets the next connection take the warm path (warm.ts), which skips the schema check of this configuration.
   await recordValidConfig(result.loaded);

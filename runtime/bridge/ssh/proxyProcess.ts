@@ -17,6 +17,15 @@ export interface ProxyProcessOptions {
 }
 
 /**
+ * Writes a log line to stderr. ssh puts the terminal in raw mode for a pty
+ * session, where a bare line feed does not return the cursor, so on a
+ * terminal each line ends with CR LF.
+ */
+function writeToStderr(line: string): void {
+  process.stderr.write(process.stderr.isTTY ? line.replace(/\r?\n/g, '\r\n') : line);
+}
+
+/**
  * Runs `ssh-proxy` in this process: takes stdin and stdout for the SSH
  * stream, logs to stderr or the log file, and aborts `serve` on SIGINT,
  * SIGTERM and SIGHUP. Returns the exit code: `serve`'s, 130 after a signal,
@@ -26,8 +35,17 @@ export async function runProxyProcess(options: ProxyProcessOptions): Promise<num
   // Claimed first, so nothing written while the modules load reaches the client.
   const socket = claimStdio();
 
-  const logFile = options.logFile === undefined ? undefined : openSync(path.resolve(options.logFile), 'a');
-  const write = logFile === undefined ? undefined : (line: string) => void writeSync(logFile, line);
+  let logFile: number | undefined;
+  if (options.logFile !== undefined) {
+    const logPath = path.resolve(options.logFile);
+    try {
+      logFile = openSync(logPath, 'a');
+    } catch (error) {
+      process.stderr.write(`ssh-proxy: opening the log file ${logPath} failed: ${messageOf(error)}. Create its folder or pass another --log-file.\n`);
+      return 1;
+    }
+  }
+  const write = logFile === undefined ? writeToStderr : (line: string) => void writeSync(logFile, line);
   const logger = cliLogger(options.logLevel, options.logFormat, write);
   const abort = abortOnSignals(logger);
   // OpenSSH sends SIGHUP to its ProxyCommand when it exits.
@@ -38,7 +56,9 @@ export async function runProxyProcess(options: ProxyProcessOptions): Promise<num
     if (process.stdin.isTTY) {
       logger.warn('ssh-proxy speaks SSH on stdin and stdout; run it as an SSH ProxyCommand, not in a terminal.');
     }
-    return await options.serve(socket, logger, AbortSignal.any([abort.signal, hangup.signal]));
+    const exitCode = await options.serve(socket, logger, AbortSignal.any([abort.signal, hangup.signal]));
+    // SIGINT or SIGTERM ends the connection, which `serve` reports as a normal end.
+    return abort.signal.aborted ? 130 : exitCode;
   } catch (error) {
     if (isCancellation(error)) return 130;
     logger.error(messageOf(error));

@@ -22,6 +22,9 @@ export interface ServeProxyOptions {
   spareShell?: Promise<SpareShell | undefined>;
 }
 
+/** Milliseconds `bringUp` may take before a line on stderr says that it runs. */
+const progressDelayMs = 2_000;
+
 /** Milliseconds to wait for an interrupted `up` to clean up after the client left. */
 const upCleanupMs = 10_000;
 
@@ -41,6 +44,12 @@ export async function serveProxy(options: ServeProxyOptions): Promise<number> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const target = options.bringUp(abort.signal);
+  // ssh shows the proxy's stderr, and without this line a first build at
+  // the default warn level would leave the terminal blank for minutes.
+  const progress = setTimeout(() => {
+    logger.warn(`Bringing up the dev container for ${options.workspaceFolder}; building or starting it can take a while (--log-level info shows the steps).`);
+  }, progressDelayMs);
+  void target.finally(() => clearTimeout(progress)).catch(() => undefined);
   const upFailed = target.then(
     () => false,
     (error: unknown) => {
@@ -71,6 +80,7 @@ export async function serveProxy(options: ServeProxyOptions): Promise<number> {
     const exitCode = await Promise.race([served.then(() => 0), failure]);
     return exitCode;
   } finally {
+    clearTimeout(progress);
     options.socket.destroy();
     // A client that leaves during a build interrupts it, and `up` removes
     // what it half made.

@@ -3,6 +3,7 @@ import { type Connection, Server } from 'ssh2';
 import { messageOf } from '../../errors';
 import type { Logger } from '../../log';
 import { openAgentChannel } from './agent';
+import { emitEndOfWrite } from './endOfWrite';
 import { relayAgentForwarding } from './agentRelay';
 import { startSpareShell } from './process';
 import { serveSession } from './session';
@@ -12,6 +13,14 @@ import { serveDirectTcpip } from './tcpip';
 
 /** Milliseconds to wait for sessions to hang up and relays to stop after the client left. */
 const cleanupTimeoutMs = 5_000;
+
+/**
+ * The software version in the server's SSH banner. OpenSSH's client sends
+ * `eow@openssh.com` (see endOfWrite.ts) only to servers whose version
+ * starts with "OpenSSH" (compat.c, SSH_NEW_OPENSSH), and the comment after
+ * the space names this server.
+ */
+const serverIdent = 'OpenSSH_9.2 devcontainer-ssh-proxy';
 
 export interface SshServerOptions {
   /** The client's byte stream, such as a duplex over stdin and stdout. */
@@ -52,7 +61,10 @@ export function serveSsh(options: SshServerOptions): Promise<void> {
   };
 
   return new Promise((resolve) => {
-    const server = new Server({ hostKeys: [options.hostKey] }, (connection: Connection) => {
+    const server = new Server({ hostKeys: [options.hostKey], ident: serverIdent }, (connection: Connection) => {
+      if (!emitEndOfWrite(connection)) {
+        logger.debug('eow@openssh.com requests stay ignored: ssh2 internals differ from version 1.17');
+      }
       const openAgentStream = () => openAgentChannel(connection);
       const agent = options.onAgentForwarding ? undefined : relayAgentForwarding({ openAgentStream, logger, track });
 
@@ -114,6 +126,14 @@ export function serveSsh(options: SshServerOptions): Promise<void> {
       };
       connection.on('end', () => onClosed('ended'));
       connection.on('close', () => onClosed('closed'));
+    });
+    // Input that is no SSH banner (a line typed into a terminal) ends the
+    // stream before ssh2 makes a connection, and then no close event above
+    // can resolve.
+    let connected = false;
+    server.on('connection', () => (connected = true));
+    options.socket.once('close', () => {
+      if (!connected) resolve();
     });
     server.on('error', (error: Error) => logger.debug(`SSH server error: ${error.message}`));
     server.injectSocket(options.socket as unknown as import('node:net').Socket);

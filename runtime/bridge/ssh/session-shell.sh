@@ -44,6 +44,13 @@ if [ -n "${DEVCONTAINER_SSH_SPARE:-}" ]; then
   unset request_exports nl
 fi
 
+# Scripts test these to detect an SSH session, as sshd sets them. The client's
+# address is unknown behind a ProxyCommand, so both ends read as loopback.
+export SSH_CONNECTION='127.0.0.1 0 127.0.0.1 22' SSH_CLIENT='127.0.0.1 0 22'
+if [ -t 0 ]; then
+  SSH_TTY=$(tty) && export SSH_TTY
+fi
+
 # The engine's exec resize can land after the shell read the size, so the
 # terminal gets its size here too.
 if [ -n "${DEVCONTAINER_SSH_COLUMNS:-}" ]; then
@@ -56,4 +63,10 @@ if [ "${DEVCONTAINER_SSH_COMMAND+set}" = set ]; then
   unset DEVCONTAINER_SSH_COMMAND
   exec "$user_shell" -c "$command"
 fi
+# sshd starts a login shell with a dash before its name ($0 is -bash), which
+# bash, zsh and ksh can set with `exec -a`. Other shells get the -l flag.
+case "$user_shell" in
+  */bash | */zsh | */ksh | */mksh)
+    exec "$user_shell" -c 'exec -a "-${0##*/}" "$0"' "$user_shell" ;;
+esac
 exec "$user_shell" -l

@@ -1,9 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { ServerChannel, Session } from 'ssh2';
 import { execCapture } from '../../engine/exec';
-import { EnvironmentError, messageOf } from '../../errors';
+import { CancelledError, EnvironmentError, messageOf } from '../../errors';
 import type { Logger } from '../../log';
 import type { AgentForwarding } from './agentRelay';
+import { endOfWriteEvent } from './endOfWrite';
 import { acceptsEnvName } from './environment';
 import { type PtyRequest, type SessionProcess, startSessionProcess } from './process';
 import type { SpareShell } from './spareShell';
@@ -23,6 +24,9 @@ export interface SessionContext {
   /** Takes the connection's spare shell (see SpareShell); undefined once taken or when it failed to start. */
   takeSpareShell?(): Promise<SpareShell | undefined>;
 }
+
+/** Starts the sftp-server given as $0 in $HOME, or in / when the home folder is missing. */
+const sftpInHomeScript = 'cd "$HOME" 2>/dev/null || cd /; exec "$0"';
 
 /** Exit status sent when the proxy itself fails to run a request, as sshd's 255. */
 const proxyFailureStatus = 255;
@@ -88,9 +92,23 @@ export function serveSession(session: Session, context: SessionContext): void {
     running.signal(name).catch((error: unknown) => logger.debug(`Sending SIG${name} failed: ${messageOf(error)}`));
   });
 
+  // The client can no longer write the output, so the process is hung up,
+  // as sshd ends it through SIGPIPE on its closed output.
+  let endOfWrite = false;
+  let targetReady = false;
+  context.target.then(
+    () => (targetReady = true),
+    () => (targetReady = true),
+  );
+  session.on(endOfWriteEvent as 'close', () => {
+    logger.debug(`Client sent eow@openssh.com; hanging up the session's process`);
+    endOfWrite = true;
+    void running?.hangUp();
+  });
+
   const run = async (channel: ServerChannel, request: RunRequest) => {
     try {
-      const target = await context.target;
+      const target = pty === undefined || targetReady ? await context.target : await waitForTargetOrInterrupt(channel, context.target);
       if (agentRequested && context.agent) {
         const agentSocket = await context.agent.socketPath(target);
         if (agentSocket !== undefined) env.SSH_AUTH_SOCK = agentSocket;
@@ -98,6 +116,7 @@ export function serveSession(session: Session, context: SessionContext): void {
       const spare = request.kind === 'sftp' ? undefined : await context.takeSpareShell?.();
       running = await startRequest(channel, target, { ...request, env, pty, spare }, logger);
       if (pendingSize) running.resize(pendingSize.columns, pendingSize.rows);
+      if (endOfWrite) void running.hangUp();
       const untrack = context.track(running.hangUp);
       try {
         await running.finished;
@@ -136,6 +155,40 @@ export function serveSession(session: Session, context: SessionContext): void {
   });
 }
 
+/** Ctrl-C as a terminal in raw mode sends it. */
+const interruptByte = 0x03;
+
+/**
+ * Waits for the container of a pty session. ssh has put the terminal in raw
+ * mode by then, so Ctrl-C arrives as a byte on the channel instead of a
+ * SIGINT to the proxy. That byte rejects with a CancelledError, which ends
+ * the session, and the client then disconnects, which stops the bring-up.
+ * Other input typed while waiting is kept for the process.
+ */
+async function waitForTargetOrInterrupt(channel: ServerChannel, target: Promise<SshTarget>): Promise<SshTarget> {
+  const typed: Buffer[] = [];
+  let onData: (chunk: Buffer) => void = () => undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    onData = (chunk: Buffer) => {
+      if (chunk.includes(interruptByte)) {
+        reject(new CancelledError('Interrupted (Ctrl-C) while the dev container was being brought up'));
+      } else {
+        typed.push(chunk);
+      }
+    };
+  });
+  channel.on('data', onData);
+  try {
+    return await Promise.race([target, interrupted]);
+  } finally {
+    channel.off('data', onData);
+    channel.pause();
+    // NOTE: input typed during the wait is lost when the client also sent
+    // EOF then, because a stream takes no unshift after its end.
+    if (typed.length > 0 && !channel.readableEnded) channel.unshift(Buffer.concat(typed));
+  }
+}
+
 interface RunRequest {
   kind: 'exec' | 'shell' | 'sftp';
   command?: string;
@@ -153,7 +206,9 @@ async function startRequest(channel: ServerChannel, target: SshTarget, request: 
   const common = { target, channel, env: request.env, logger };
   if (request.kind === 'sftp') {
     const sftpServer = await sftpServerPath(target);
-    return startSessionProcess({ ...common, argv: [sftpServer] });
+    // sftp-server resolves `~` and relative paths against its working
+    // folder, which sshd sets to the user's home.
+    return startSessionProcess({ ...common, argv: ['/bin/sh', '-c', sftpInHomeScript, sftpServer] });
   }
   if (request.kind === 'exec' && request.command !== undefined && isLegacyScp(request.command)) {
     await checkScpInstalled(target);

@@ -23,5 +23,20 @@ export function claimStdio(): Duplex {
       callback();
     },
   });
-  return Duplex.from({ readable: process.stdin, writable });
+  const duplex = Duplex.from({ readable: process.stdin, writable });
+  // A client that was killed leaves a closed pipe, and writing to it fails
+  // with EPIPE. Without these handlers that error would crash the process
+  // before the connection's processes are hung up. Closing the duplex ends
+  // the connection as the client's leaving does.
+  const onError = () => duplex.destroy();
+  // The CLI's handler for a broken stdout (processGuards.ts) exits at once,
+  // which here would skip hanging up the connection's processes.
+  stdout.removeAllListeners('error');
+  stdout.on('error', onError);
+  process.stdin.on('error', onError);
+  // Destroying the duplex before its streams ended (the proxy closes it when
+  // it stops early, say on a missing host key) emits an AbortError, which
+  // is expected and has no one else to handle it before ssh2 takes the stream.
+  duplex.on('error', () => undefined);
+  return duplex;
 }

@@ -77,8 +77,8 @@ export async function findWarmTarget(options: WarmSshProxyOptions, socketPath: s
     throw new FallbackRequired('another run holds the dev container lock');
   }
   const container = await describeWarmContainer(info, loaded);
-  // `up` runs postAttachCommand on every connection, so its presence falls back.
-  await checkNothingDue(container.merged, info.Id, info.State.StartedAt, false);
+  // ssh-proxy skips postAttachCommand (see proxy.ts), so it does not force the full path.
+  await checkNothingDue(container.merged, info.Id, info.State.StartedAt, true);
   return {
     containerId: info.Id,
     remoteUser: container.remoteUser,
