@@ -102,7 +102,10 @@ fi
 echo "setup: starting the Podman API service on $socket (log: $log)"
 mkdir -p "$(dirname "$socket")"
 rm -f "$socket"
-nohup podman system service --time=0 "unix://$socket" >>"$log" 2>&1 &
+# The service and the conmon processes it starts keep this working folder.
+# Started from a checkout that is later deleted, every container start
+# fails with "write child: broken pipe", so it runs from /.
+(cd / && exec nohup podman system service --time=0 "unix://$socket" >>"$log" 2>&1) &
 echo $! >"$pidfile"
 
 for _ in $(seq 1 60); do
