@@ -27,7 +27,7 @@ export interface ComposeLifetimeOptions {
 /**
  * The compose project a selection names. `context` is missing when the
  * compose files cannot be read (broken, deleted, or the workspace folder
- * moved); the project is then handled through its containers' labels.
+ * moved). The project is then found through its containers' labels.
  */
 interface ComposeTarget {
   engine: Engine;
@@ -48,7 +48,7 @@ const composeStopTimeoutSeconds = 10;
 /**
  * Stops the containers of the workspace's compose project (only
  * `runServices` and the main service when runServices is set) and returns
- * their ids. When the project also holds the dev container of another
+ * their ids. When the project also contains the dev container of another
  * configuration, only this configuration's main container stops, because
  * the other services may serve that dev container. Returns undefined when
  * the selection is not a compose configuration, so the caller handles it.
@@ -89,7 +89,7 @@ export async function stopComposeProject(options: ComposeLifetimeOptions): Promi
  * Removes every container of the workspace's compose project with their
  * anonymous volumes, and its networks, and returns the container ids.
  * Images and named volumes stay, so the next `up` reuses the build cache and
- * the data. When the project also holds the dev container of another
+ * the data. When the project also contains the dev container of another
  * configuration, only this configuration's main container is removed.
  * Returns undefined when the selection is not a compose configuration.
  */

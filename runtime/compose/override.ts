@@ -58,7 +58,12 @@ export function composeOverride(inputs: OverrideInputs): { text: string; namedVo
     imageEntrypoint: inputs.serviceCommand.entrypoint,
     imageCmd: inputs.serviceCommand.cmd,
   });
-  const entrypoint = start ? start.Entrypoint : inputs.overrideCommand ? ['/bin/sh', '-c', keepAliveScript, '-'] : undefined;
+  let entrypoint: string[] | undefined;
+  if (start) {
+    entrypoint = start.Entrypoint;
+  } else if (inputs.overrideCommand) {
+    entrypoint = ['/bin/sh', '-c', keepAliveScript, '-'];
+  }
   if (entrypoint && inputs.podmanCompose) {
     const reason = start ? 'the Feature entrypoints' : '"overrideCommand": true';
     const adapted = podmanComposeStart(entrypoint, inputs.overrideCommand, inputs.podmanCompose, reason);

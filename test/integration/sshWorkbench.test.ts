@@ -52,9 +52,9 @@ async function waitForListener(port: number, child: ChildProcess, timeoutMs = 60
 }
 
 /**
- * The SSH hand-off end to end without the editor: the VS Code server of the
- * fixture's commit runs in the container, OpenSSH forwards a local port to
- * it through ssh-proxy, and Chromium loads the workbench through that
+ * The SSH hand-off end to end, without the editor. The fixture's VS Code
+ * server runs in the container, and OpenSSH forwards a local port to it
+ * through ssh-proxy. Chromium then loads the workbench through that
  * forward, as Remote-SSH's client does.
  */
 describe('workbench through ssh -L', { timeout: 600_000 }, () => {

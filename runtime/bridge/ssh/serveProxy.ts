@@ -22,7 +22,7 @@ export interface ServeProxyOptions {
   spareShell?: Promise<SpareShell | undefined>;
 }
 
-/** Milliseconds `bringUp` may take before a line on stderr says that it runs. */
+/** Milliseconds `bringUp` may take before a progress line is written to stderr. */
 const progressDelayMs = 2_000;
 
 /** Milliseconds to wait for an interrupted `up` to clean up after the client left. */
